@@ -1,0 +1,1 @@
+"""reglab: the regularization lab for neural networks."""
