@@ -1,0 +1,88 @@
+"""`reglab.train`: variants × seeds on a data set, trained by the batched engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from tqdm.auto import tqdm
+
+from reglab.engine.plan import RunSpec, make_groups
+from reglab.engine.trainer import Split, train_group
+from reglab.errors import ReglabError
+from reglab.run import Run
+from reglab.variant import Variant, parse_variants
+
+if TYPE_CHECKING:
+    from reglab.data import Dataset
+
+RunCallback = Callable[[Run], None]
+
+
+def train(
+    dataset: Dataset,
+    variants: Sequence[str | Variant],
+    seeds: Iterable[int] = (0,),
+    *,
+    epochs: int | None = None,
+    progress: bool = True,
+    on_run: RunCallback | None = None,
+    max_models: int = 1024,
+) -> list[Run]:
+    """Train every variant with every seed; return one :class:`Run` per pair.
+
+    Runs are ordered variant-major: ``runs[i * len(seeds) + j]`` is variant
+    ``i`` with seed ``j``.  Runs that can share a batched computation (see
+    :mod:`reglab.engine.plan`) are trained together, at most ``max_models``
+    models at once.
+
+    Args:
+        dataset: the data, from :func:`reglab.load_dataset` or ``Dataset.from_arrays``.
+        variants: specs such as ``"l1=1e-3"`` or :class:`Variant` objects.
+        seeds: one run per seed and variant; same seed = same initial weights
+            and minibatch order for every variant of the same architecture.
+        epochs: overrides every variant's ``epochs`` when given.
+        progress: show a progress bar (epochs of all groups).
+        on_run: called with each run as soon as its group has finished
+            (the store uses it so an interrupted job keeps finished runs).
+        max_models: most models trained in one batch.
+    """
+    parsed = parse_variants(list(variants))
+    if epochs is not None:
+        parsed = [v.replace(epochs=epochs, name=v.label) for v in parsed]
+    seed_list = [int(s) for s in seeds]
+    if not seed_list:
+        raise ReglabError("Argument `seeds` is empty: give at least one seed, e.g. seeds=[0].")
+    for variant in parsed:
+        _check_fits(variant, dataset)
+    specs = [RunSpec(v, s, i * len(seed_list) + j) for i, v in enumerate(parsed) for j, s in enumerate(seed_list)]
+    groups = make_groups(specs, dataset.n_features, dataset.n_outputs, max_models=max_models)
+    splits = {
+        name: Split.of(getattr(dataset, f"X_{name}"), getattr(dataset, f"y_{name}"), dataset.task)
+        for name in ("train", "val", "test")
+    }
+    results: list[Run | None] = [None] * len(specs)
+    total = sum(group.epochs for group in groups)
+    with tqdm(total=total, disable=not progress, unit="epoch", desc="training", dynamic_ncols=True) as bar:
+        for number, group in enumerate(groups, 1):
+            bar.set_postfix_str(f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models")
+            done = bar.n
+            outcomes = train_group(group, splits, dataset.task, on_epoch=lambda _: bar.update(1))
+            bar.update(done + group.epochs - bar.n)
+            for spec, outcome in zip(group.runs, outcomes):
+                run = Run(spec.variant, spec.seed, outcome.history, outcome.metrics, dataset.task, group.arch, outcome.members)
+                results[spec.index] = run
+                if on_run is not None:
+                    on_run(run)
+    return results  # type: ignore[return-value]
+
+
+def _check_fits(variant: Variant, dataset: Dataset) -> None:
+    """Refuse settings that cannot apply to this data set, before any training."""
+    if variant.monitor == "val_acc" and dataset.task == "regression":
+        raise ReglabError(f"Variant '{variant.label}': monitor=val_acc needs a classification task; {dataset.name} is regression.")
+    expected = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse"}[dataset.task]
+    if variant.loss not in ("auto", expected):
+        raise ReglabError(
+            f"Variant '{variant.label}': loss={variant.loss} does not fit the {dataset.task} task of {dataset.name}; use loss=auto or loss={expected}."
+        )

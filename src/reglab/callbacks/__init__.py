@@ -1,0 +1,15 @@
+"""Callbacks: pieces that decide, at the end of each epoch, which runs stop."""
+
+from reglab.callbacks.early_stopping import Decision, EarlyStopping
+
+CALLBACKS = (EarlyStopping,)
+"""Every callback the engine builds for a group of runs."""
+
+
+def build_callbacks(variants) -> list[EarlyStopping]:
+    """The callbacks used by at least one of these runs."""
+    built = (cls.build(variants) for cls in CALLBACKS)
+    return [callback for callback in built if callback is not None]
+
+
+__all__ = ["CALLBACKS", "Decision", "EarlyStopping", "build_callbacks"]

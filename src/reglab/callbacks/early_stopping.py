@@ -1,0 +1,78 @@
+"""Early stopping, vectorized over runs (variant keys ``early_stopping``, ``min_delta``,
+``monitor``, ``restore_best``).
+
+Keras' semantics: an epoch improves on the best so far when
+``value < best - min_delta`` (for ``val_loss``) or ``value > best + min_delta``
+(for ``val_acc``).  ``wait`` counts epochs since the last improvement and the
+run stops at the end of the epoch where ``wait >= patience``: with the best
+epoch at ``e``, it stops at ``e + patience``.  With ``restore_best`` (default)
+the weights of the best epoch are put back.  Runs without early stopping have
+infinite patience.  ``on_train_begin`` resets every counter, so one instance
+can be reused.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+from reglab.variant import Variant
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a callback says after an epoch, per run: stop now, and/or checkpoint the weights."""
+
+    stop: Tensor
+    checkpoint: Tensor
+
+
+class EarlyStopping:
+    """Stop runs whose monitored quantity has not improved for ``patience`` epochs.
+
+    Args:
+        patience: ``[R]`` epochs without improvement before stopping (``inf`` = never).
+        min_delta: ``[R]`` smallest change that counts as an improvement.
+        monitors: the logged quantity each run watches (``val_loss`` or ``val_acc``).
+        restore: ``[R]`` whether to restore the best epoch's weights at the end.
+    """
+
+    def __init__(self, patience: Tensor, min_delta: Tensor, monitors: Sequence[str], restore: Tensor) -> None:
+        self.patience = patience
+        self.min_delta = min_delta
+        self.monitors = list(monitors)
+        self.sign = torch.tensor([-1.0 if m == "val_acc" else 1.0 for m in monitors])
+        self.restore = restore
+        self.on_train_begin()
+
+    @classmethod
+    def build(cls, variants: Sequence[Variant]) -> EarlyStopping | None:
+        """The callback for these runs, or ``None`` if none uses early stopping."""
+        if all(v.early_stopping is None for v in variants):
+            return None
+        return cls(
+            patience=torch.tensor([math.inf if v.early_stopping is None else float(v.early_stopping) for v in variants]),
+            min_delta=torch.tensor([v.min_delta for v in variants]),
+            monitors=[v.monitor for v in variants],
+            restore=torch.tensor([v.early_stopping is not None and v.restore_best for v in variants]),
+        )
+
+    def on_train_begin(self) -> None:
+        """Reset best values, counters and best epochs."""
+        runs = len(self.monitors)
+        self.best = torch.full((runs,), math.inf)
+        self.wait = torch.zeros(runs)
+        self.best_epoch = torch.zeros(runs, dtype=torch.long)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Tensor]) -> Decision:
+        """Update with this epoch's logs (``[R]`` tensors by name); ``epoch`` counts from 1."""
+        value = torch.stack([logs[m][r] for r, m in enumerate(self.monitors)]) * self.sign
+        improved = value < self.best - self.min_delta
+        self.best = torch.where(improved, value, self.best)
+        self.best_epoch = torch.where(improved, torch.tensor(epoch), self.best_epoch)
+        self.wait = torch.where(improved, torch.zeros_like(self.wait), self.wait + 1)
+        return Decision(stop=self.wait >= self.patience, checkpoint=improved & self.restore)

@@ -1,0 +1,1 @@
+"""The batched training engine: many small networks trained as one computation."""

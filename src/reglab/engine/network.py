@@ -1,0 +1,149 @@
+"""`StackedMLP`: K multilayer perceptrons of one architecture, stacked along a models axis.
+
+Layer ``l`` holds ``weight[l]`` of shape ``[K, fan_in, fan_out]`` and
+``bias[l]`` of shape ``[K, 1, fan_out]``; a forward pass on ``x`` of shape
+``[K, B, fan_in]`` is one batched product per layer (``torch.baddbmm``), so
+the cost per step does not grow with a Python loop over models.
+
+A hidden layer is ``linear → [batch norm] → activation → perturbations``
+(noise, dropout: whatever the regularizers do at that position); the output
+layer is linear and returns logits.  Initialization follows Keras' defaults,
+as in the seed notebook: Glorot-uniform weights,
+``w ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out))``, zero biases, batch-norm
+scale 1 and shift 0.
+
+Batch normalization follows PyTorch's ``BatchNorm1d`` exactly: in training
+``(h - mean_B) / sqrt(var_B + eps) * gamma + beta`` with the biased batch
+variance, and running estimates ``r <- (1 - m) r + m * stat`` with the
+unbiased variance, ``m = 0.1``, ``eps = 1e-5``; in evaluation the running
+estimates are used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+from reglab.engine.streams import generator
+
+ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {
+    "relu": torch.relu,
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+    "gelu": torch.nn.functional.gelu,
+    "elu": torch.nn.functional.elu,
+    "leaky_relu": torch.nn.functional.leaky_relu,
+}
+BN_MOMENTUM = 0.1
+BN_EPS = 1e-5
+
+Perturb = Callable[[Tensor, int], Tensor]
+"""``perturb(h, position)``: training-time change of the input (position 0) or of hidden layer ``position``."""
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """What fixes the shapes of a network: sizes, activation and batch norm."""
+
+    n_inputs: int
+    hidden: tuple[int, ...]
+    n_outputs: int
+    activation: str = "relu"
+    batchnorm: bool = False
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Layer widths from input to output."""
+        return (self.n_inputs, *self.hidden, self.n_outputs)
+
+
+class StackedMLP:
+    """K networks of one :class:`Architecture`, initialized from per-model streams.
+
+    Args:
+        arch: the shared architecture.
+        slots: ``(seed, member)`` of each model; equal slots get equal initial weights.
+    """
+
+    def __init__(self, arch: Architecture, slots: list[tuple[int, int]]) -> None:
+        self.arch = arch
+        self.n_models = len(slots)
+        initial = {slot: _init_one(arch, *slot) for slot in dict.fromkeys(slots)}
+        layers = len(arch.sizes) - 1
+        self.weights = [torch.stack([initial[s][l] for s in slots]) for l in range(layers)]
+        self.biases = [torch.zeros(self.n_models, 1, arch.sizes[l + 1]) for l in range(layers)]
+        widths = arch.hidden if arch.batchnorm else ()
+        self.bn_scale = [torch.ones(self.n_models, 1, w) for w in widths]
+        self.bn_shift = [torch.zeros(self.n_models, 1, w) for w in widths]
+        self.bn_mean = [torch.zeros(self.n_models, 1, w) for w in widths]
+        self.bn_var = [torch.ones(self.n_models, 1, w) for w in widths]
+        self.bn_momentum: float | Tensor = BN_MOMENTUM
+        """Running-statistics momentum; a ``[K, 1, 1]`` tensor lets stopped models keep theirs (0)."""
+
+    def parameters(self) -> list[Tensor]:
+        """Every trainable tensor: weights first, then biases, then batch-norm scale and shift."""
+        return [*self.weights, *self.biases, *self.bn_scale, *self.bn_shift]
+
+    def buffers(self) -> list[Tensor]:
+        """Non-trainable state: batch-norm running mean and variance."""
+        return [*self.bn_mean, *self.bn_var]
+
+    def forward(self, x: Tensor, *, training: bool, perturb: Perturb | None = None) -> Tensor:
+        """Logits ``[K, B, n_outputs]`` for inputs ``[K, B, n_inputs]`` (or ``[B, n_inputs]``, shared)."""
+        act = ACTIVATIONS[self.arch.activation]
+        h = x.expand(self.n_models, *x.shape[-2:]) if x.dim() == 2 else x
+        if training and perturb is not None:
+            h = perturb(h, 0)
+        last = len(self.weights) - 1
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            h = torch.baddbmm(b, h, w)
+            if l == last:
+                return h
+            if self.arch.batchnorm:
+                h = self._batchnorm(h, l, training)
+            h = act(h)
+            if training and perturb is not None:
+                h = perturb(h, l + 1)
+        raise AssertionError("unreachable: a network has an output layer")
+
+    def _batchnorm(self, h: Tensor, layer: int, training: bool) -> Tensor:
+        if training:
+            mean = h.mean(dim=1, keepdim=True)
+            var = h.var(dim=1, keepdim=True, unbiased=False)
+            with torch.no_grad():
+                n = h.shape[1]
+                unbiased = var * (n / max(n - 1, 1))
+                self.bn_mean[layer].lerp_(mean, self.bn_momentum)
+                self.bn_var[layer].lerp_(unbiased, self.bn_momentum)
+        else:
+            mean, var = self.bn_mean[layer], self.bn_var[layer]
+        return (h - mean) * torch.rsqrt(var + BN_EPS) * self.bn_scale[layer] + self.bn_shift[layer]
+
+    def state(self) -> dict[str, list[Tensor]]:
+        """All tensors by role; each is ``[K, ...]``."""
+        return {
+            "weights": self.weights,
+            "biases": self.biases,
+            "bn_scale": self.bn_scale,
+            "bn_shift": self.bn_shift,
+            "bn_mean": self.bn_mean,
+            "bn_var": self.bn_var,
+        }
+
+    def tensors(self) -> list[Tensor]:
+        """Parameters then buffers, in a fixed order (for snapshots and restores)."""
+        return [*self.parameters(), *self.buffers()]
+
+
+def _init_one(arch: Architecture, seed: int, member: int) -> list[Tensor]:
+    """Glorot-uniform weights of one model, from its own ``init`` stream."""
+    gen = generator(seed, member, "init")
+    weights = []
+    for fan_in, fan_out in zip(arch.sizes[:-1], arch.sizes[1:]):
+        bound = math.sqrt(6.0 / (fan_in + fan_out))
+        weights.append((torch.rand(fan_in, fan_out, generator=gen) * 2 - 1) * bound)
+    return weights

@@ -1,0 +1,220 @@
+"""Training one :class:`~reglab.engine.plan.Group`: all its models in one batched loop.
+
+Per epoch: every model draws its own minibatch order (from its ``order``
+stream), takes one step per minibatch (forward with the regularizers'
+perturbations, data loss + penalties, autograd, ``before_update`` hooks,
+optimizer step, ``after_update`` hooks), then all runs are evaluated at once
+on the whole training and validation splits in evaluation mode.  The
+callbacks decide which runs stop; a stopped or diverged run gets learning rate
+0 and frozen batch-norm statistics, so it is left exactly as it was while the
+others go on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from reglab.callbacks import build_callbacks
+from reglab.engine.network import BN_MOMENTUM, StackedMLP
+from reglab.engine.objective import evaluate, training_loss
+from reglab.engine.optimizers import make_optimizer
+from reglab.engine.plan import Group
+from reglab.engine.streams import ModelStreams, epoch_orders, generator
+from reglab.engine.weight_stats import weight_stats
+from reglab.regularizers import build_regularizers
+
+EpochHook = Callable[[int], None]
+
+
+@dataclass
+class Split:
+    """One split as tensors: inputs ``[N, d]`` and targets ``[N]``."""
+
+    X: Tensor
+    y: Tensor
+
+    @classmethod
+    def of(cls, X: np.ndarray, y: np.ndarray, task: str) -> Split:
+        target = torch.as_tensor(y, dtype=torch.long if task != "regression" else torch.float32)
+        if task == "binary":
+            target = target.float()
+        return cls(torch.as_tensor(X, dtype=torch.float32), target)
+
+
+@dataclass
+class RunOutcome:
+    """What training gives for one run, before it becomes a :class:`reglab.Run`."""
+
+    history: dict[str, list[float]]
+    metrics: dict[str, float]
+    members: list[dict[str, list[np.ndarray]]] = field(repr=False)
+
+
+def train_group(
+    group: Group,
+    splits: dict[str, Split],
+    task: str,
+    on_epoch: EpochHook | None = None,
+) -> list[RunOutcome]:
+    """Train every model of ``group``; return one outcome per run, in order."""
+    runs, members = len(group.runs), group.members
+    run_variants = [run.variant for run in group.runs]
+    slots = group.slots
+    net = StackedMLP(group.arch, slots)
+    params = net.parameters()
+    for p in params:
+        p.requires_grad_(True)
+    regularizers = build_regularizers(group.model_variants)
+    callbacks = build_callbacks(run_variants)
+    for callback in callbacks:
+        callback.on_train_begin()
+    streams = ModelStreams(slots)
+    order_streams = {slot: generator(*slot, "order") for slot in dict.fromkeys(slots)}
+    momentum = torch.tensor([v.momentum for v in group.model_variants])
+    optimizer = make_optimizer(group.optimizer, params, momentum)
+    base_lr = torch.tensor([v.lr for v in group.model_variants])
+
+    train = splits["train"]
+    n = train.X.shape[0]
+    batch = n if group.batch_size == "full" else min(int(group.batch_size), n)
+    active = torch.ones(runs, dtype=torch.bool)
+    diverged = torch.zeros(runs, dtype=torch.bool)
+    stopped_epoch = torch.full((runs,), group.epochs, dtype=torch.long)
+    log: dict[str, list[Tensor]] = {}
+    snapshot = [t.detach().clone() for t in net.tensors()]
+
+    def perturb(h: Tensor, position: int) -> Tensor:
+        for piece in regularizers:
+            h = piece.perturb(h, position, streams)
+        return h
+
+    for epoch in range(1, group.epochs + 1):
+        model_active = active.repeat_interleave(members)
+        lr = base_lr * model_active
+        net.bn_momentum = (BN_MOMENTUM * model_active.float()).view(-1, 1, 1)
+        order = epoch_orders(slots, order_streams, n)
+        X_epoch, y_epoch = train.X[order], train.y[order]
+        running = torch.zeros(len(slots))
+        for start in range(0, n, batch):
+            xb, yb = X_epoch[:, start : start + batch], y_epoch[:, start : start + batch]
+            logits = net.forward(xb, training=True, perturb=perturb)
+            data_loss = training_loss(logits, yb, task)
+            objective = data_loss
+            for piece in regularizers:
+                penalty = piece.penalty(net)
+                if penalty is not None:
+                    objective = objective + penalty
+            grads = torch.autograd.grad(objective.sum(), params)
+            with torch.no_grad():
+                for piece in regularizers:
+                    piece.before_update(net, lr)
+                optimizer.step(list(grads), lr)
+                for piece in regularizers:
+                    piece.after_update(net, lr)
+            running += data_loss.detach() * xb.shape[1]
+
+        logs = _epoch_logs(net, regularizers, splits, task, members)
+        logs["train_loss_running"] = (running / n).view(runs, members).mean(1)
+        newly_diverged = active & ~torch.isfinite(logs["train_loss"])
+        diverged |= newly_diverged
+        stop = newly_diverged.clone()
+        checkpoint = torch.zeros(runs, dtype=torch.bool)
+        for callback in callbacks:
+            decision = callback.on_epoch_end(epoch, logs)
+            stop |= decision.stop & active
+            checkpoint |= decision.checkpoint & active
+        _copy_where(snapshot, net.tensors(), checkpoint.repeat_interleave(members))
+        for name, value in logs.items():
+            log.setdefault(name, []).append(value)
+        stopped_epoch = torch.where(stop, torch.tensor(epoch), stopped_epoch)
+        active &= ~stop
+        if on_epoch is not None:
+            on_epoch(epoch)
+        if not active.any():
+            break
+
+    restore = torch.zeros(runs, dtype=torch.bool)
+    for callback in callbacks:
+        restore |= callback.restore
+    restore &= ~diverged
+    with torch.no_grad():
+        _copy_where(net.tensors(), snapshot, restore.repeat_interleave(members))
+    final = _final_metrics(net, regularizers, splits, task, members)
+    history = {name: torch.stack(values) for name, values in log.items()}
+    return [
+        _outcome(r, history, final, stopped_epoch, diverged, net, members) for r in range(runs)
+    ]
+
+
+def _epoch_logs(net: StackedMLP, regularizers: list, splits: dict[str, Split], task: str, members: int) -> dict[str, Tensor]:
+    """Per-run figures of the current weights: losses, accuracy/R², penalty, weight statistics."""
+    with torch.no_grad():
+        logs: dict[str, Tensor] = {}
+        for split in ("train", "val"):
+            logits = net.forward(splits[split].X, training=False)
+            for name, value in evaluate(logits, splits[split].y, members, task).items():
+                logs[f"{split}_{name}"] = value
+        penalty = torch.zeros(net.n_models)
+        for piece in regularizers:
+            value = piece.penalty(net)
+            if value is not None:
+                penalty = penalty + value
+        per_model = {"penalty": penalty, **weight_stats(net.weights)}
+        for name, value in per_model.items():
+            logs[name] = value.view(-1, members).mean(1)
+        return logs
+
+
+def _final_metrics(net: StackedMLP, regularizers: list, splits: dict[str, Split], task: str, members: int) -> dict[str, Tensor]:
+    """The logs of the final (or restored) weights, with the test split."""
+    logs = _epoch_logs(net, regularizers, splits, task, members)
+    with torch.no_grad():
+        logits = net.forward(splits["test"].X, training=False)
+        for name, value in evaluate(logits, splits["test"].y, members, task).items():
+            logs[f"test_{name}"] = value
+    return logs
+
+
+def _copy_where(target: list[Tensor], source: list[Tensor], mask: Tensor) -> None:
+    """``target[k] <- source[k]`` for every model ``k`` where ``mask[k]``."""
+    if not mask.any():
+        return
+    with torch.no_grad():
+        for t, s in zip(target, source):
+            t[mask] = s[mask].detach()
+
+
+def _outcome(
+    r: int,
+    history: dict[str, Tensor],
+    final: dict[str, Tensor],
+    stopped_epoch: Tensor,
+    diverged: Tensor,
+    net: StackedMLP,
+    members: int,
+) -> RunOutcome:
+    epochs = int(stopped_epoch[r])
+    run_history = {name: values[:epochs, r].tolist() for name, values in history.items()}
+    val_loss = np.array(run_history["val_loss"], dtype=float)
+    finite = np.where(np.isfinite(val_loss), val_loss, np.inf)
+    best = int(np.argmin(finite)) if len(finite) else 0
+    metrics = {name: float(value[r]) for name, value in final.items()}
+    metrics.update(
+        best_val_loss=float(finite[best]) if len(finite) else math.nan,
+        best_epoch=float(best + 1),
+        stopped_epoch=float(epochs),
+        diverged=float(bool(diverged[r])),
+        generalization_gap=metrics["val_loss"] - metrics["train_loss"],
+    )
+    state = net.state()
+    member_states = [
+        {role: [t[r * members + m].detach().numpy().copy() for t in tensors] for role, tensors in state.items()}
+        for m in range(members)
+    ]
+    return RunOutcome(run_history, metrics, member_states)

@@ -1,0 +1,62 @@
+"""The one interface through which the engine applies every regularizer.
+
+A :class:`Regularizer` acts on K stacked models at once (see
+:class:`~reglab.engine.network.StackedMLP`) and may do any of four things, each
+a hook that does nothing by default:
+
+* ``penalty(net)``: a number per model added to the training loss, ``[K]``;
+* ``perturb(h, position, streams)``: change activations in training (noise, dropout);
+* ``before_update(net, lr)``: change weights before the optimizer step (decoupled decay);
+* ``after_update(net, lr)``: change weights after it (proximal steps, constraints).
+
+``lr`` is the per-model learning rate ``[K]`` (zero for a model that has stopped,
+so a stopped model is left untouched).  A regularizer class is built for a group
+of models from their variants with :meth:`Regularizer.build`, which returns
+``None`` when no model of the group uses it; models that do not use it get a
+neutral setting (strength 0, no mask).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor
+
+from reglab.engine.network import StackedMLP
+from reglab.engine.streams import ModelStreams
+from reglab.variant import Variant
+
+
+class Regularizer:
+    """Base class: every hook is a no-op."""
+
+    @classmethod
+    def build(cls, variants: Sequence[Variant]) -> Regularizer | None:
+        """The regularizer for models with these variants, or ``None`` if none uses it."""
+        raise NotImplementedError
+
+    def penalty(self, net: StackedMLP) -> Tensor | None:
+        """Per-model penalty ``[K]`` added to the data loss, or ``None``."""
+        return None
+
+    def perturb(self, h: Tensor, position: int, streams: ModelStreams) -> Tensor:
+        """Training-time change of the activations at ``position`` (0 = inputs)."""
+        return h
+
+    def before_update(self, net: StackedMLP, lr: Tensor) -> None:
+        """In-place change of the weights before the optimizer step."""
+
+    def after_update(self, net: StackedMLP, lr: Tensor) -> None:
+        """In-place change of the weights after the optimizer step."""
+
+
+def per_model(values: Sequence[float]) -> Tensor:
+    """A per-model setting as a ``[K, 1, 1]`` tensor that broadcasts over stacked weights."""
+    return torch.tensor(values, dtype=torch.float32).view(-1, 1, 1)
+
+
+def per_layer_table(variants: Sequence[Variant], key: str, layers: int) -> list[Tensor]:
+    """``[layers]`` list of ``[K, 1, 1]`` tensors: the per-layer value of ``key`` for each model."""
+    rows = [variant.per_layer(key, layers) for variant in variants]
+    return [per_model([row[layer] for row in rows]) for layer in range(layers)]
