@@ -6,10 +6,13 @@ exactly 1 the training split takes whatever rounding leaves.  When they sum to
 less than 1 the remaining rows are discarded (``train_size=0.1`` is the "few
 examples" regime).  The test split may be empty (``test_size=0``).
 
-For classification the split is stratified: each class is shuffled on its own
-and dealt to the splits in proportion to its share, so every split holds every
-class and its class counts are within about one row of ``share × split size``
-(largest-remainder rounding).  For regression the rows are shuffled and cut.
+For classification the split is stratified: the expected count of class c in
+split s, ``n_c × n_s / n``, is rounded up or down so that class sizes and split
+sizes stay exact (a matrix rounding, which always exists), so each split's class
+counts are within one row of its share.  Every split gets at least one row of
+every class; a class whose share of a split is below one row still gets one
+(swapped with the class most over its share), the only case where a count may
+be off by more than one row.  For regression the rows are shuffled and cut.
 Rows inside each split come in random order.  Everything is deterministic in
 the seed.
 """
@@ -84,31 +87,97 @@ def stratified_split(
             f"{' / '.join(n for n, _ in used)} splits each need at least one row of every class "
             f"({len(used)} rows)."
         )
-    remaining = per_class.copy()
-    table = np.zeros((n_classes, 3), dtype=np.int64)
-    for s, n_s in enumerate(counts):
-        if n_s == 0:
-            continue
-        later = sum(1 for c in counts[s + 1 :] if c > 0)
-        cap = remaining - later  # leave one row per class for each later split
-        target = per_class * n_s / n_rows
-        take = np.clip(np.floor(target).astype(np.int64), 1, cap)
-        tie = rng.random(n_classes) * 1e-9  # random tie-break between equal remainders
-        while take.sum() < n_s:
-            gap = np.where(take < cap, target - take + tie, -np.inf)
-            take[int(np.argmax(gap))] += 1
-        while take.sum() > n_s:
-            gap = np.where(take > 1, target - take + tie, np.inf)
-            take[int(np.argmin(gap))] -= 1
-        table[:, s] = take
-        remaining -= take
+    sizes = [*counts, n_rows - sum(counts)]  # the 4th column holds the discarded rows
+    expected = np.outer(per_class, sizes) / n_rows
+    table = _round_table(expected, rng)
+    _ensure_one_per_class(table, expected, required=[c > 0 for c in counts] + [False])
     parts: list[list[np.ndarray]] = [[], [], []]
     for c in range(n_classes):
         rows = rng.permutation(np.flatnonzero(labels == c))
         cuts = np.cumsum(table[c])
-        for s, (a, b) in enumerate(zip([0, *cuts[:-1]], cuts)):
+        for s, (a, b) in enumerate(zip([0, *cuts[:2]], cuts[:3])):
             parts[s].append(rows[a:b])
     return [rng.permutation(np.concatenate(p)) for p in parts]
+
+
+def _round_table(target: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Round a (classes × splits) table of expected counts to integers, each entry up or down,
+    keeping the row sums (class sizes) and column sums (split sizes) exact.
+
+    Such a rounding always exists (Bacharach 1966).  Large fractional parts are
+    rounded up first (random tie-break); augmenting paths fix what greed misses.
+    """
+    base = np.floor(target + 1e-9).astype(np.int64)
+    frac = np.where(target - base > 1e-9, target - base, 0.0)
+    need_row = np.rint(target.sum(axis=1)).astype(np.int64) - base.sum(axis=1)
+    need_col = np.rint(target.sum(axis=0)).astype(np.int64) - base.sum(axis=0)
+    up = np.zeros(target.shape, dtype=bool)
+    key = frac + rng.random(frac.shape) * 1e-12
+    for flat in np.argsort(-key, axis=None):
+        r, c = divmod(int(flat), target.shape[1])
+        if frac[r, c] > 0 and need_row[r] > 0 and need_col[c] > 0:
+            up[r, c], need_row[r], need_col[c] = True, need_row[r] - 1, need_col[c] - 1
+    for r in np.flatnonzero(need_row > 0):
+        while need_row[r] > 0:
+            _augment(r, frac > 0, up, need_col)
+            need_row[r] -= 1
+    return base + up
+
+
+def _augment(start: int, allowed: np.ndarray, up: np.ndarray, need_col: np.ndarray) -> None:
+    """Give row ``start`` one more rounded-up entry along an alternating path.
+
+    Breadth-first: row → column via an allowed entry not yet up, column → row
+    via an entry that is up, until a column that still needs one; then the
+    path's entries are flipped (row and column sums inside the path unchanged).
+    """
+    col_from: dict[int, int] = {}  # column -> the row it was reached from
+    row_from: dict[int, int] = {start: -1}  # row -> the column it was reached from
+    frontier = [start]
+    while frontier:
+        next_rows = []
+        for r in frontier:
+            for c in map(int, np.flatnonzero(allowed[r] & ~up[r])):
+                if c in col_from:
+                    continue
+                col_from[c] = r
+                if need_col[c] > 0:
+                    need_col[c] -= 1
+                    while True:
+                        r = col_from[c]
+                        up[r, c] = True
+                        if row_from[r] == -1:
+                            return
+                        c = row_from[r]
+                        up[r, c] = False
+                for r2 in map(int, np.flatnonzero(up[:, c])):
+                    if r2 not in row_from:
+                        row_from[r2] = c
+                        next_rows.append(r2)
+        frontier = next_rows
+    raise AssertionError("no rounding found")  # pragma: no cover - impossible by Bacharach's theorem
+
+
+def _ensure_one_per_class(table: np.ndarray, expected: np.ndarray, required: list[bool]) -> None:
+    """Where a class got 0 rows of a required split, swap one row with a class that has 2+ there.
+
+    Only happens when a class's expected share of a split is below one row.
+    The swap keeps every class size and every split size.
+    """
+    while True:
+        zeros = [(c, s) for c, s in zip(*np.nonzero(table == 0)) if required[s]]
+        if not zeros:
+            return
+        c, s = zeros[0]
+        spare = table[c] - np.array(required, dtype=np.int64)  # rows class c can give up per split
+        s_from = int(np.argmax(np.where(np.arange(len(required)) != s, spare - expected[c] * 1e-9, -np.inf)))
+        assert spare[s_from] > 0, "checked before: every class has a row for every required split"
+        excess = table[:, s] - expected[:, s]  # the class most over its share in split s gives a row
+        c_to = int(np.argmax(np.where(table[:, s] >= 2, excess, -np.inf)))
+        table[c, s] += 1
+        table[c, s_from] -= 1
+        table[c_to, s] -= 1
+        table[c_to, s_from] += 1
 
 
 def flip_labels(y: np.ndarray, n_classes: int, fraction: float, rng: np.random.Generator) -> np.ndarray:
