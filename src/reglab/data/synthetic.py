@@ -100,8 +100,8 @@ def classification(o: dict[str, Any]) -> RawData:
         )
     if n_cls * 2 > 2**n_inf:
         raise ReglabError(
-            f"The 'n_classes' option of classification must be at most 2**n_informative / 2 = {2**n_inf // 2} "
-            f"(two clusters per class on the hypercube corners). Got {n_cls} instead; raise n_informative."
+            f"The 'n_classes' option of classification must be at most {2**n_inf // 2} (2**n_informative / 2: "
+            f"two clusters per class on the hypercube corners). Got {n_cls} instead; raise n_informative."
         )
     X, y = skd.make_classification(
         n_samples=o["n_samples"], n_features=n_feat, n_informative=n_inf, n_redundant=n_red, n_repeated=0,
