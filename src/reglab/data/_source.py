@@ -22,6 +22,7 @@ class RawData:
     informative_features: tuple[int, ...] | None = None
     redundant_features: tuple[int, ...] | None = None
     image_shape: tuple[int, int] | None = None
+    target_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -85,8 +85,8 @@ def load_dataset(name_or_path: str | os.PathLike, **options: Any) -> Dataset:
         )
     resolved = resolve_options(table, options, who=who)
     raw = build(resolved)
-    if "target" in resolved and resolved["target"] is None:
-        resolved["target"] = _last_column(name, resolved["delimiter"])
+    if raw.target_name is not None:
+        resolved["target"] = raw.target_name  # None (last column) resolved, for an exact rebuild
     ds = Dataset.from_arrays(
         raw.X, raw.y, name=name,
         **{o.name: resolved[o.name] for o in SPLIT_OPTIONS},
@@ -96,10 +96,3 @@ def load_dataset(name_or_path: str | os.PathLike, **options: Any) -> Dataset:
     )
     return replace(ds, options={**resolved, "task": ds.task})
 
-
-def _last_column(path: str, delimiter: str) -> str:
-    import csv
-
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        header = next(row for row in csv.reader(handle, delimiter=delimiter) if row)
-    return header[-1].strip()

@@ -82,7 +82,7 @@ def read_csv(path: str | os.PathLike, target: str | None = None, delimiter: str 
         y: np.ndarray = y_text.astype(np.float64)
     except ValueError:
         y = y_text
-    return RawData(X, y, feature_names=tuple(header[j] for j in features))
+    return RawData(X, y, feature_names=tuple(header[j] for j in features), target_name=header[target_col])
 
 
 def _target_index(path: str | os.PathLike, header: list[str], target: str) -> int:
