@@ -30,6 +30,8 @@ from reglab.engine.weight_stats import weight_stats
 from reglab.regularizers import build_regularizers
 
 EpochHook = Callable[[int], None]
+DIVERGENCE_WATCH = ("train_loss", "val_loss", "weight_l2")
+"""A run has diverged when any of these is NaN or infinite at the end of an epoch."""
 
 
 @dataclass
@@ -115,13 +117,15 @@ def train_group(
                 for piece in regularizers:
                     piece.before_update(net, lr)
                 optimizer.step(list(grads), lr)
+                steps = optimizer.step_sizes(lr)
                 for piece in regularizers:
-                    piece.after_update(net, lr)
+                    piece.after_update(net, steps)
             running += data_loss.detach() * xb.shape[1]
 
         logs = _epoch_logs(net, regularizers, splits, task, members)
         logs["train_loss_running"] = (running / n).view(runs, members).mean(1)
-        newly_diverged = active & ~torch.isfinite(logs["train_loss"])
+        finite = torch.stack([logs[key] for key in DIVERGENCE_WATCH]).isfinite().all(0)
+        newly_diverged = active & ~finite
         diverged |= newly_diverged
         stop = newly_diverged.clone()
         checkpoint = torch.zeros(runs, dtype=torch.bool)

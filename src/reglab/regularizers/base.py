@@ -7,10 +7,13 @@ a hook that does nothing by default:
 * ``penalty(net)``: a number per model added to the training loss, ``[K]``;
 * ``perturb(h, position, streams)``: change activations in training (noise, dropout);
 * ``before_update(net, lr)``: change weights before the optimizer step (decoupled decay);
-* ``after_update(net, lr)``: change weights after it (proximal steps, constraints).
+* ``after_update(net, steps)``: change weights after it (proximal steps, constraints).
 
 ``lr`` is the per-model learning rate ``[K]`` (zero for a model that has stopped,
-so a stopped model is left untouched).  A regularizer class is built for a group
+so a stopped model is left untouched); ``steps`` is the optimizer's
+:class:`~reglab.engine.optimizers.StepSizes`: the learning rate and the step it
+took per coordinate (``weights`` come first among the parameters, so
+``steps.for_param(l)`` belongs to ``net.weights[l]``).  A regularizer class is built for a group
 of models from their variants with :meth:`Regularizer.build`, which returns
 ``None`` when no model of the group uses it; models that do not use it get a
 neutral setting (strength 0, no mask).
@@ -24,6 +27,7 @@ import torch
 from torch import Tensor
 
 from reglab.engine.network import StackedMLP
+from reglab.engine.optimizers import StepSizes
 from reglab.engine.streams import ModelStreams
 from reglab.variant import Variant
 
@@ -47,7 +51,7 @@ class Regularizer:
     def before_update(self, net: StackedMLP, lr: Tensor) -> None:
         """In-place change of the weights before the optimizer step."""
 
-    def after_update(self, net: StackedMLP, lr: Tensor) -> None:
+    def after_update(self, net: StackedMLP, steps: StepSizes) -> None:
         """In-place change of the weights after the optimizer step."""
 
 

@@ -20,6 +20,7 @@ import torch
 from torch import Tensor
 
 from reglab.engine.network import StackedMLP
+from reglab.engine.optimizers import StepSizes
 from reglab.regularizers.base import Regularizer, per_model
 from reglab.variant import Variant
 
@@ -43,7 +44,7 @@ class MaxNorm(Regularizer):
             return None
         return cls(per_model([math.inf if v.max_norm is None else v.max_norm for v in variants]))
 
-    def after_update(self, net: StackedMLP, lr: Tensor) -> None:
+    def after_update(self, net: StackedMLP, steps: StepSizes) -> None:
         for w in net.weights:
             scale = torch.clamp(self.limit / column_norms(w).clamp_min(NORM_EPS), max=1.0)
             w.mul_(scale)
@@ -66,7 +67,7 @@ class _MaskedProjection(Regularizer):
     def project(w: Tensor) -> Tensor:
         raise NotImplementedError
 
-    def after_update(self, net: StackedMLP, lr: Tensor) -> None:
+    def after_update(self, net: StackedMLP, steps: StepSizes) -> None:
         for w in net.weights:
             w.copy_(torch.where(self.mask, self.project(w), w))
 

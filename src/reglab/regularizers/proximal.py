@@ -3,13 +3,16 @@
 After every optimizer step each weight is shrunk towards zero and set to
 exactly zero when it would cross it:
 
-    w <- sign(w) * max(|w| - lr * prox, 0)
+    w <- sign(w) * max(|w| - alpha * prox, 0)
 
-This is the proximal operator of ``lr * prox * ||w||_1`` (ISTA, as in
-scikit-learn's Lasso solvers), so the model minimizes
-``loss + prox * sum|w|`` while weights that L1 drives to zero become exactly
-zero, which plain gradient L1 never achieves.  It applies to the weight
-matrices, not to biases.
+where ``alpha`` is the step the optimizer just took for that weight per unit
+of gradient: ``alpha = lr`` for SGD (this is ISTA, the proximal operator of
+``lr * prox * ||w||_1``, as in scikit-learn's Lasso solvers) and
+``alpha = lr / (sqrt(v_hat) + eps)`` for Adam (the proximal step in Adam's own
+diagonal metric).  Either way the model minimizes ``loss + prox * sum|w|``,
+the same objective as ``l1=prox``, but weights that L1 drives to zero become
+exactly zero, which plain gradient L1 never achieves.  It applies to the
+weight matrices, not to biases.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import torch
 from torch import Tensor
 
 from reglab.engine.network import StackedMLP
+from reglab.engine.optimizers import StepSizes
 from reglab.regularizers.base import Regularizer, per_model
 from reglab.variant import Variant
 
@@ -41,7 +45,6 @@ class SoftThreshold(Regularizer):
             return None
         return cls(per_model([v.prox for v in variants]))
 
-    def after_update(self, net: StackedMLP, lr: Tensor) -> None:
-        threshold = lr.view(-1, 1, 1) * self.strength
-        for w in net.weights:
-            w.copy_(soft_threshold(w, threshold))
+    def after_update(self, net: StackedMLP, steps: StepSizes) -> None:
+        for layer, w in enumerate(net.weights):
+            w.copy_(soft_threshold(w, steps.for_param(layer) * self.strength))
