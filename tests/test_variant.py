@@ -1,0 +1,86 @@
+"""Variant: parsing the short form, defaults, validation messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from reglab.errors import ReglabError
+from reglab.variant import PARAMETERS, Variant, parse_variants
+
+
+def test_defaults_follow_the_seed_notebook():
+    v = Variant()
+    assert (v.hidden, v.activation, v.optimizer, v.lr, v.batch_size, v.epochs) == ((64, 32), "relu", "adam", 0.01, 32, 500)
+    assert v.l1 == v.l2 == v.dropout == 0.0 and v.early_stopping is None and v.ensemble == 1
+    assert v.label == "baseline"
+
+
+def test_short_form_parses_every_kind_of_value():
+    v = Variant.parse("l1=1e-3,dropout=0.3,hidden=64x32x16,batchnorm=true,batch_size=full,early_stopping=20,max_norm=none")
+    assert v.l1 == 0.001 and v.dropout == 0.3 and v.hidden == (64, 32, 16)
+    assert v.batchnorm is True and v.batch_size == "full" and v.early_stopping == 20 and v.max_norm is None
+    assert Variant.parse("hidden=none").hidden == ()
+    assert Variant.parse("l2=1e-3/0/0").l2 == (0.001, 0.0, 0.0)
+
+
+def test_names_and_labels():
+    assert Variant.parse("strong L1:l1=1e-2").label == "strong L1"
+    assert Variant.parse("l1=1e-2,dropout=0.5").label == "dropout=0.5,l1=0.01"
+    assert Variant.parse("baseline") == Variant(name="baseline")
+    assert Variant.parse("  my base : baseline").label == "my base"
+
+
+def test_adamw_defaults_to_torch_decay():
+    assert Variant(optimizer="adamw").weight_decay == 0.01
+    assert Variant(optimizer="adamw", weight_decay=0.1).weight_decay == 0.1
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("dropout=1.5", r"`dropout`: expected a float in \[0, 1\)"),
+        ("l1=-1", r"`l1`: expected a float in \[0, inf\)"),
+        ("dropuot=0.3", "Did you mean 'dropout'"),
+        ("foo=1", "Valid keys: hidden, activation"),
+        ("l1", "expected key=value"),
+        ("optimizer=adma", "Did you mean 'adam'"),
+        ("hidden=64xabc", "layer sizes such as 64x32"),
+        ("batch_size=0", "a positive integer or 'full'"),
+        ("epochs=2.5", "an integer"),
+        ("batchnorm=maybe", "true or false"),
+        ("l1=1e-3/0", "has 2 per-layer values but this network has 3 weight matrices"),
+        ("dropout=0.1/0.1/0.1", "3 per-layer values but this network has 2 hidden layers"),
+        ("l1=1e-3,l1=1e-2", "given twice"),
+        ("unit_norm=true,max_norm=2", "conflict"),
+        ("lr=nan", "expected a float"),
+    ],
+)
+def test_bad_specs_are_refused_with_a_clear_message(spec, message):
+    with pytest.raises(ReglabError, match=message):
+        Variant.parse(spec)
+
+
+def test_keywords_are_validated_too():
+    with pytest.raises(ReglabError, match="Received: dropout=1.5"):
+        Variant(dropout=1.5)
+    with pytest.raises(ReglabError, match="Unknown variant key `l3`"):
+        Variant().replace(l3=1.0)
+
+
+def test_replace_validates_and_renames():
+    v = Variant.parse("mine:l1=1e-3")
+    assert v.replace(epochs=5).label == "l1=0.001,epochs=5"
+    assert v.replace(epochs=5, name="mine").label == "mine"
+
+
+def test_every_parameter_has_help_and_a_default():
+    defaults = Variant()
+    for key, rule in PARAMETERS.items():
+        assert rule.help
+        assert hasattr(defaults, key)
+
+
+def test_duplicate_labels_are_refused():
+    with pytest.raises(ReglabError, match="share the label"):
+        parse_variants(["a:l1=1", "a:l2=1"])
+    assert [v.label for v in parse_variants(["baseline", "l1=1e-3"])] == ["baseline", "l1=0.001"]
