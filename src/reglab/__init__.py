@@ -6,10 +6,14 @@
     runs[1].history["val_loss"], runs[1].metrics, runs[1].module()
 """
 
+from importlib.metadata import version as _version
+
 from reglab.api import train
 from reglab.data import Dataset, dataset_catalog, load_dataset
 from reglab.errors import ReglabError
 from reglab.run import Run
 from reglab.variant import PARAMETERS, Variant
+
+__version__ = _version("reglab")
 
 __all__ = ["PARAMETERS", "Dataset", "ReglabError", "Run", "Variant", "dataset_catalog", "load_dataset", "train"]
