@@ -58,8 +58,8 @@ class Stat:
         if self.n == 0:
             return MISSING
         if self.n == 1:
-            return _format(self.mean, fmt)
-        return f"{_format(self.mean, fmt)} ± {_format(self.std, fmt)}"
+            return format_value(self.mean, fmt)
+        return f"{format_value(self.mean, fmt)} ± {format_value(self.std, fmt)}"
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def format_table(summaries: Sequence[VariantSummary], task: str) -> str:
     return "\n".join([line(rows[0]), rule, *(line(row) for row in rows[1:])])
 
 
-def _format(value: float, fmt: str) -> str:
+def format_value(value: float, fmt: str) -> str:
     """``format(value, fmt)`` without the sign of a value that rounds to zero ("-0.000")."""
     text = format(value, fmt)
     if text.startswith("-") and float(text.rstrip("%")) == 0.0:
