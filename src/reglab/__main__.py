@@ -1,0 +1,5 @@
+"""``python -m reglab``: the same as the ``reglab`` command."""
+
+from reglab.cli import main
+
+main()

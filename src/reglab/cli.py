@@ -1,0 +1,261 @@
+"""The ``reglab`` command line (typer): ``compare``, ``report``, ``datasets``, ``presets``.
+
+    reglab compare                                  # the seed notebook: moons, baseline vs L1 1e-3
+    reglab compare moons --preset all --seeds 5
+    reglab compare data.csv --target label --variant l2=1e-3 --variant "drop:dropout=0.3"
+    reglab report reglab-out                        # rebuild the report without training
+
+A user mistake prints ONE line, ``error: ...``, on stderr and exits with 2;
+Ctrl-C during training exits with 130 after saying how many runs were kept.
+See ``docs/cli.md``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from reglab.errors import ReglabError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+DEFAULT_DATASET = "moons"
+DEFAULT_OUT = Path("reglab-out")
+
+app = typer.Typer(
+    name="reglab",
+    help="The regularization lab: train variants of a small network, see overfitting, compare the cures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+# -- error handling -----------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _os_message(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return f"{reason}: '{error.filename}'" if error.filename else reason
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn user mistakes into one ``error:`` line and exit 2; Ctrl-C into exit 130."""
+    from reglab.experiment import CompareInterrupted
+
+    try:
+        yield
+    except CompareInterrupted as stop:
+        typer.echo(
+            f"interrupted: {stop.kept} of {stop.total} runs kept in {stop.out_dir}; run the same command to resume",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except ReglabError as error:
+        typer.echo(f"error: {_one_line(str(error))}", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    except OSError as error:
+        typer.echo(f"error: {_one_line(_os_message(error))}", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    except sqlite3.Error as error:
+        typer.echo(f"error: the run store failed: {_one_line(str(error))}", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+
+
+def parse_value(text: str) -> Any:
+    """A command-line value as Python: ``true``/``false``, ``none``, an int, a float, else the text."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off"):
+        return False
+    if lowered in ("none", "null"):
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def dataset_options(
+    n_samples: int | None, noise: float | None, train_size: str | None, target: str | None, extra: list[str]
+) -> dict[str, Any]:
+    """The data set options given on the command line (only those given)."""
+    options: dict[str, Any] = {}
+    for item in extra:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise ReglabError(f"Invalid value for `--option`: expected KEY=VALUE (for example label_noise=0.1). Received: {item!r}")
+        options[key.strip().replace("-", "_")] = parse_value(value)
+    given = {"n_samples": n_samples, "noise": noise, "train_size": None if train_size is None else parse_value(train_size),
+             "target": target}
+    options.update({key: value for key, value in given.items() if value is not None})
+    return options
+
+
+def _print_outcome(result: Any) -> None:
+    typer.echo(result.table)
+    typer.echo("")
+    for verdict in result.verdicts:
+        summary = str(verdict.summary)
+        if not summary.startswith(f"{verdict.kind}"):
+            summary = f"{verdict.kind}. {summary}"
+        typer.echo(f"{verdict.label}: {summary}")
+    typer.echo("")
+    typer.echo(f"report: {result.report}")
+
+
+# -- commands -------------------------------------------------------------------------
+
+
+@app.command()
+def compare(
+    dataset: Annotated[
+        str | None,
+        typer.Argument(help="A data set name (see `reglab datasets`) or a CSV file path. Default: moons.", show_default=False),
+    ] = None,
+    variant: Annotated[
+        list[str] | None,
+        typer.Option("--variant", help="A variant spec such as 'l1=1e-3' or 'my name:l2=1e-3,dropout=0.3'; repeat for more.",
+                     show_default=False),
+    ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", help="A named list of variants (see `reglab presets`). Default: seed, when no --variant is given.",
+                     show_default=False),
+    ] = None,
+    seeds: Annotated[int, typer.Option("--seeds", min=1, help="Number of seeds per variant (seeds 0..N-1).")] = 3,
+    epochs: Annotated[
+        int | None, typer.Option("--epochs", min=1, help="Epochs for every variant. Default: each variant's own (500).",
+                                 show_default=False)
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory (created; runs stored there are reused).")] = DEFAULT_OUT,
+    n_samples: Annotated[int | None, typer.Option("--n-samples", help="Rows generated (synthetic data sets).", show_default=False)] = None,
+    noise: Annotated[float | None, typer.Option("--noise", help="Noise of a synthetic data set.", show_default=False)] = None,
+    train_size: Annotated[
+        str | None, typer.Option("--train-size", help="Training rows: a fraction (0.6) or a count (600).", show_default=False)
+    ] = None,
+    target: Annotated[str | None, typer.Option("--target", help="Target column of a CSV file (default: the last).", show_default=False)] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", help="Any other data set option as KEY=VALUE, e.g. label_noise=0.1; repeatable.", show_default=False),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")] = False,
+) -> None:
+    """Train variants × seeds on a data set and write report.html, results.json and figures into --out.
+
+    With no arguments, reproduces the seed notebook: moons (1000 points, noise
+    0.25), a baseline against L1 0.001, Adam at 0.01, batch 32, 500 epochs, 3
+    seeds, into reglab-out/.  Runs already stored in --out are not retrained,
+    so an interrupted compare resumes when run again.
+    """
+    with _user_errors():
+        from reglab.data import load_dataset
+        from reglab.experiment import compare as run_compare
+        from reglab.presets import DEFAULT_PRESET, get_preset
+
+        specs: list[str] = []
+        if preset is not None or not variant:
+            specs += get_preset(preset or DEFAULT_PRESET).specs
+        specs += variant or []
+        name = dataset or DEFAULT_DATASET
+        options = dataset_options(n_samples, noise, train_size, target, option or [])
+        source = _csv_path(name)
+        ds = load_dataset(source, **options)
+        result = run_compare(
+            ds, specs, seeds=list(range(seeds)), out_dir=out, epochs=epochs, progress=not quiet,
+            preset=(preset or DEFAULT_PRESET) if not variant else None,
+            log=None if quiet else (lambda line: typer.echo(line, err=True)),
+        )
+        _print_outcome(result)
+
+
+@app.command()
+def report(
+    directory: Annotated[Path, typer.Argument(help="The --out directory of an earlier `reglab compare`.", show_default=False)],
+) -> None:
+    """Rebuild report.html, results.json and the figures from DIRECTORY/runs.sqlite, without training."""
+    with _user_errors():
+        from reglab.experiment import rebuild_report
+
+        result = rebuild_report(directory, log=lambda line: typer.echo(line, err=True))
+        _print_outcome(result)
+
+
+@app.command()
+def datasets() -> None:
+    """List the data sets with their options and defaults."""
+    from reglab.data import dataset_catalog
+
+    catalog = dataset_catalog()
+    shared = set.intersection(*(set(info.options) for info in catalog))
+    for info in catalog:
+        typer.echo(f"{info.name}  ({info.task}): {info.description}")
+        own = [key for key in info.options if key not in shared]
+        for key in own:
+            typer.echo(f"    {key}={_text(info.options[key])}  {info.option_help[key]}")
+    first = catalog[0]
+    typer.echo("")
+    typer.echo("Every data set also takes (use --option KEY=VALUE, or --train-size):")
+    for key in first.options:
+        if key in shared:
+            typer.echo(f"    {key}={_text(first.options[key])}  {first.option_help[key]}")
+    typer.echo("")
+    typer.echo("A CSV file path works too: the first row names the columns; --target COL picks the target (default: the last column).")
+
+
+@app.command()
+def presets() -> None:
+    """List the presets with their variants."""
+    from reglab.presets import DEFAULT_PRESET, PRESETS
+
+    for preset in PRESETS.values():
+        mark = " (default)" if preset.name == DEFAULT_PRESET else ""
+        typer.echo(f"{preset.name}{mark}: {preset.description}")
+        for variant in preset.variants():
+            typer.echo(f"    {variant.label:<28} {variant.short_form() or 'defaults'}")
+    typer.echo("")
+    typer.echo("Defaults of every variant: hidden=64x32, activation=relu, optimizer=adam, lr=0.01, batch_size=32, epochs=500.")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "none" if value is None else str(value)
+
+
+def _csv_path(name: str) -> str:
+    """A CSV path made absolute (so `reglab report` finds it from anywhere); a catalog name as is."""
+    from reglab.data.catalog import REGISTRY
+
+    if name in REGISTRY:
+        return name
+    path = Path(name)
+    if path.suffix.lower() == ".csv" or path.is_file():
+        return str(path.resolve())
+    return name
+
+
+def main() -> None:
+    """The ``reglab`` console script."""
+    app(prog_name="reglab")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""The compare pipeline: data set → variants → store-aware training → analysis → figures → report.
+
+    from reglab.experiment import compare, rebuild_report
+    result = compare("moons", ["baseline", "l1=1e-3"], seeds=[0, 1, 2], out_dir="reglab-out")
+    print(result.table)
+    rebuild_report("reglab-out")          # the same report again, without training
+
+Every finished run is written to ``OUT/runs.sqlite`` the moment training hands
+it over, so an interrupted compare keeps it, and the same call again trains
+only the missing (variant, seed) pairs.  ``OUT`` then holds ``report.html``,
+``results.json`` and the figures as PNG files (see ``docs/cli.md``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reglab.api import train
+from reglab.data import Dataset, load_dataset
+from reglab.errors import ReglabError
+from reglab.results_file import reglab_version, results_document, write_results
+from reglab.run import Run
+from reglab.store import ExperimentRecord, RunStore, data_fingerprint, now
+from reglab.variant import Variant, parse_variants
+
+Log = Callable[[str], None]
+
+REPORT_FILE = "report.html"
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class CompareInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`compare`: ``kept`` runs of this comparison are safe in ``out_dir``."""
+
+    def __init__(self, kept: int, total: int, out_dir: Path) -> None:
+        super().__init__(f"interrupted: {kept} of {total} runs kept in {out_dir}")
+        self.kept, self.total, self.out_dir = kept, total, out_dir
+
+
+@dataclass
+class CompareResult:
+    """Everything a compare produced.
+
+    Attributes:
+        out_dir: the output directory.
+        dataset: the data set compared on.
+        runs: one run per variant × seed, variant-major.
+        summaries: ``reglab.analysis.summarize(runs)``.
+        verdicts: ``reglab.analysis.diagnose_all(runs)``, one per variant.
+        table: ``reglab.analysis.format_table(...)``, the text table.
+        figures: the PNG files written (``reglab.figures.FigureFile``).
+        report: path of ``report.html``; ``results``: path of ``results.json``.
+        trained: how many runs were trained by this call; ``reused``: found in the store.
+        missing: (label, seed) pairs absent from the store (only after an interrupted compare).
+    """
+
+    out_dir: Path
+    dataset: Dataset
+    record: ExperimentRecord
+    runs: list[Run]
+    summaries: list[Any]
+    verdicts: list[Any]
+    table: str
+    figures: list[Any]
+    report: Path
+    results: Path
+    trained: int = 0
+    reused: int = 0
+    missing: list[tuple[str, int]] = field(default_factory=list)
+
+
+def compare(
+    dataset: Dataset | str,
+    variants: Sequence[str | Variant],
+    seeds: Sequence[int] = (0, 1, 2),
+    out_dir: str | Path = "reglab-out",
+    epochs: int | None = None,
+    progress: bool = True,
+    *,
+    preset: str | None = None,
+    log: Log | None = _stderr,
+) -> CompareResult:
+    """Train what the store lacks, then write the report, results.json and figures into ``out_dir``.
+
+    Args:
+        dataset: a :class:`~reglab.data.Dataset` from :func:`reglab.load_dataset`
+            (so it can be rebuilt by ``reglab report``), or a catalog name / CSV path.
+        variants: specs such as ``"L1:l1=1e-3"`` or :class:`Variant` objects; labels must differ.
+        seeds: one run per seed and variant.
+        out_dir: created if needed; holds ``runs.sqlite`` and the outputs.
+        epochs: overrides every variant's ``epochs`` when given.
+        progress: show the training progress bar.
+        preset: the preset name the variants came from (shown in the reproduce command).
+        log: where status lines go ("resuming: ..."); ``None`` for silence.
+
+    Raises:
+        ReglabError: bad variants, seeds or data set; an unusable ``out_dir``.
+        CompareInterrupted: on Ctrl-C, after the finished runs are stored.
+    """
+    say = log or (lambda _: None)
+    ds = load_dataset(dataset) if isinstance(dataset, str) else dataset
+    if isinstance(variants, (str, Variant)):
+        variants = [variants]
+    wanted = _effective(variants, epochs)
+    seed_list = _seeds(seeds)
+    record = ExperimentRecord(
+        dataset=ds.name, options=dict(ds.options), variants=tuple(v.to_dict() for v in wanted),
+        specs=tuple(_spec_text(v) for v in parse_variants(list(variants))), seeds=tuple(seed_list),
+        epochs=epochs, preset=preset, created=now(), reglab_version=reglab_version(),
+    )
+    out = Path(out_dir)
+    total = len(wanted) * len(seed_list)
+    with RunStore.open(out) as store:
+        fingerprint = data_fingerprint(ds)
+        found = store.lookup(ds, wanted, seed_list)
+        if found:
+            say(f"resuming: {len(found)} of {total} runs already stored in {out}")
+            store.record_experiment(record)
+        trained = 0
+
+        def keep(run: Run) -> None:
+            nonlocal trained
+            if not found:  # recorded with its first run, so a compare that failed at once leaves no trace
+                store.record_experiment(record)
+            store.put(ds, run, fingerprint=fingerprint)
+            found[(_index_of(wanted, run.variant), run.seed)] = run
+            trained += 1
+
+        try:
+            for todo_variants, todo_seeds in _batches(wanted, seed_list, found):
+                train(ds, todo_variants, todo_seeds, progress=progress, on_run=keep)
+        except KeyboardInterrupt:
+            raise CompareInterrupted(len(found), total, out) from None
+    runs = [found[(i, s)] for i in range(len(wanted)) for s in seed_list]
+    result = _write_outputs(out, ds, runs, record)
+    result.trained, result.reused = trained, total - trained
+    return result
+
+
+def rebuild_report(out_dir: str | Path, *, log: Log | None = _stderr) -> CompareResult:
+    """Write the report, results.json and figures again from ``out_dir/runs.sqlite``, without training.
+
+    Uses the newest comparison recorded in the store.  Runs missing after an
+    interrupted compare are left out (and listed in ``missing``).
+
+    Raises:
+        ReglabError: no store in ``out_dir``, no comparison recorded, no run
+            stored, or the data set cannot be rebuilt (a moved CSV file).
+    """
+    say = log or (lambda _: None)
+    out = Path(out_dir)
+    if not out.is_dir():
+        raise ReglabError(f"No such directory: '{out}'. Give the --out directory of an earlier `reglab compare`.")
+    with RunStore.open(out, create=False) as store:
+        record = store.last_experiment()
+        if record is None:
+            raise ReglabError(f"The run store in '{out}' records no comparison. Run `reglab compare --out {out}` first.")
+        ds = _reload_dataset(record)
+        wanted = record.variant_objects()
+        found = store.lookup(ds, wanted, record.seeds)
+    if not found:
+        raise ReglabError(
+            f"The run store in '{out}' holds no finished run of its last comparison. "
+            "Run the same `reglab compare` command again to train them."
+        )
+    runs = [found[(i, s)] for i in range(len(wanted)) for s in record.seeds if (i, s) in found]
+    missing = [(v.label, s) for i, v in enumerate(wanted) for s in record.seeds if (i, s) not in found]
+    if missing:
+        say(f"warning: {len(missing)} of {len(wanted) * len(record.seeds)} runs are missing "
+            "(interrupted compare); the report shows the others. Rerun the compare command to finish.")
+    result = _write_outputs(out, ds, runs, record, missing=missing)
+    result.reused = len(runs)
+    return result
+
+
+# -- steps -----------------------------------------------------------------------
+
+
+def _effective(variants: Sequence[str | Variant], epochs: int | None) -> list[Variant]:
+    """The variants as they will be trained: parsed, checked, epochs applied (as ``train`` does)."""
+    parsed = parse_variants(list(variants))
+    if not parsed:
+        raise ReglabError("No variants to compare: give at least one, e.g. 'baseline'.")
+    if epochs is not None:
+        parsed = [v.replace(epochs=epochs, name=v.label) for v in parsed]
+    return parsed
+
+
+def _seeds(seeds: Sequence[int]) -> list[int]:
+    seed_list = [int(s) for s in seeds]
+    if not seed_list:
+        raise ReglabError("Argument `seeds` is empty: give at least one seed, e.g. seeds=[0].")
+    if len(set(seed_list)) != len(seed_list):
+        raise ReglabError(f"Argument `seeds` repeats a seed: {seed_list}. Give each seed once.")
+    if any(s < 0 for s in seed_list):
+        raise ReglabError(f"Argument `seeds` must hold integers >= 0. Got {seed_list} instead.")
+    return seed_list
+
+
+def _spec_text(variant: Variant) -> str:
+    """The short form that parses back to ``variant`` with its label."""
+    short = variant.short_form()
+    if not short:
+        return variant.label if variant.label == "baseline" else f"{variant.label}:baseline"
+    return short if variant.name is None else f"{variant.name}:{short}"
+
+
+def _index_of(variants: list[Variant], variant: Variant) -> int:
+    for i, v in enumerate(variants):
+        if v.label == variant.label:
+            return i
+    raise AssertionError(f"trained an unknown variant {variant.label!r}")
+
+
+def _batches(
+    variants: list[Variant], seeds: list[int], found: dict[tuple[int, int], Run]
+) -> list[tuple[list[Variant], list[int]]]:
+    """The missing runs as few ``train`` calls: variants that miss the same seeds go together."""
+    by_seeds: dict[tuple[int, ...], list[Variant]] = {}
+    for i, variant in enumerate(variants):
+        todo = tuple(s for s in seeds if (i, s) not in found)
+        if todo:
+            by_seeds.setdefault(todo, []).append(variant)
+    return [(vs, list(todo)) for todo, vs in by_seeds.items()]
+
+
+def _reload_dataset(record: ExperimentRecord) -> Dataset:
+    try:
+        return load_dataset(record.dataset, **record.options)
+    except ReglabError as error:
+        raise ReglabError(f"Cannot rebuild the data set of the stored comparison: {error}") from None
+
+
+def _write_outputs(
+    out: Path, ds: Dataset, runs: list[Run], record: ExperimentRecord, *, missing: list[tuple[str, int]] | None = None
+) -> CompareResult:
+    from reglab.analysis import diagnose_all, format_table, summarize, table_rows
+    from reglab.figures import save_figures
+    from reglab.report import ReportContent, write_report
+
+    summaries = summarize(runs)
+    verdicts = diagnose_all(runs, dataset=ds)
+    figures = save_figures(runs, ds, out)
+    created = now()
+    results = write_results(
+        out / "results.json",
+        results_document(ds, runs, seeds=record.seeds, epochs=record.epochs, created=created),
+    )
+    content = ReportContent(
+        dataset=ds, record=record, table=table_rows(summaries, ds.task), verdicts=verdicts, figures=figures,
+        created=created, missing=list(missing or []), out_dir=out,
+    )
+    report = write_report(out / REPORT_FILE, content)
+    return CompareResult(
+        out_dir=out, dataset=ds, record=record, runs=runs, summaries=summaries, verdicts=verdicts,
+        table=format_table(summaries, ds.task), figures=figures, report=report, results=results,
+        missing=list(missing or []),
+    )

@@ -1,0 +1,88 @@
+"""The command line (and Python snippet) that reproduces a stored comparison.
+
+Only data set options that differ from their defaults are spelled out; seeds
+``0..N-1`` become ``--seeds N``; the variants are written as ``--preset NAME``
+when they are exactly that preset, else as one ``--variant 'label:spec'`` each.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Any
+
+from reglab.data import dataset_catalog
+from reglab.data._split import SPLIT_OPTIONS
+from reglab.data.csv_file import CSV_OPTIONS
+from reglab.store import ExperimentRecord
+
+FLAGS = {"n_samples": "--n-samples", "noise": "--noise", "train_size": "--train-size", "target": "--target"}
+"""Data set options with their own flag; the others go through ``--option KEY=VALUE``."""
+
+
+def option_text(value: Any) -> str:
+    """A value as typed on the command line (``true``, ``none``, ``0.25``)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if value is None:
+        return "none"
+    return str(value)
+
+
+def changed_options(record: ExperimentRecord) -> dict[str, Any]:
+    """The data set options that differ from their defaults (``task`` only when it was forced)."""
+    info = {i.name: i for i in dataset_catalog()}.get(record.dataset)
+    if info is not None:
+        defaults, default_task = dict(info.options), info.task
+    else:
+        defaults = {o.name: o.default for o in (*CSV_OPTIONS, *SPLIT_OPTIONS)}
+        default_task = None
+    changed = {}
+    for key, value in record.options.items():
+        if key == "task" and (value is None or value == default_task):
+            continue
+        if key not in defaults or defaults[key] != value or type(defaults[key]) is not type(value):
+            changed[key] = value
+    return changed
+
+
+def _is_preset(record: ExperimentRecord) -> bool:
+    from reglab.presets import PRESETS
+
+    preset = PRESETS.get(record.preset or "")
+    return preset is not None and tuple(preset.specs) == tuple(record.specs)
+
+
+def command_line(record: ExperimentRecord, out_dir: str | Path) -> str:
+    """``reglab compare ...`` reproducing ``record`` into ``out_dir``, shell-quoted."""
+    words = ["reglab", "compare", record.dataset]
+    for key, value in changed_options(record).items():
+        if key in FLAGS:
+            words += [FLAGS[key], option_text(value)]
+        else:
+            words += ["--option", f"{key}={option_text(value)}"]
+    if _is_preset(record):
+        words += ["--preset", str(record.preset)]
+    else:
+        for spec in record.specs:
+            words += ["--variant", spec]
+    seeds = list(record.seeds)
+    if seeds == list(range(len(seeds))):
+        words += ["--seeds", str(len(seeds))]
+    if record.epochs is not None:
+        words += ["--epochs", str(record.epochs)]
+    words += ["--out", str(out_dir)]
+    return " ".join(shlex.quote(word) for word in words)
+
+
+def python_snippet(record: ExperimentRecord, out_dir: str | Path) -> str:
+    """The same comparison from Python (exact seeds included)."""
+    options = ", ".join(f"{key}={value!r}" for key, value in changed_options(record).items())
+    specs = ",\n    ".join(repr(spec) for spec in record.specs)
+    return (
+        "import reglab\n"
+        "from reglab.experiment import compare\n\n"
+        f"ds = reglab.load_dataset({record.dataset!r}{', ' + options if options else ''})\n"
+        f"variants = [\n    {specs},\n]\n"
+        f"compare(ds, variants, seeds={list(record.seeds)!r}, out_dir={str(out_dir)!r}, epochs={record.epochs!r})\n"
+    )

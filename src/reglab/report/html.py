@@ -1,0 +1,254 @@
+"""Rendering ``report.html`` from a :class:`ReportContent`.
+
+The page is one file: CSS inline, each PNG figure embedded as a
+``data:image/png;base64,...`` URI, no scripts, no external links but the
+in-page anchors.  Every piece of text that comes from the user or the data
+(names, labels, options, captions) goes through :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from reglab.data import Dataset
+from reglab.report.command import changed_options, command_line, python_snippet
+from reglab.report.style import CSS
+from reglab.results_file import reglab_version
+from reglab.store import ExperimentRecord
+from reglab.variant import Variant
+
+TASK_WORDS = {"binary": "binary classification", "multiclass": "multiclass classification", "regression": "regression"}
+
+
+@dataclass
+class ReportContent:
+    """What the report shows.
+
+    Attributes:
+        dataset: the data set.
+        record: the comparison as asked for (variants, seeds, epochs, preset).
+        table: ``reglab.analysis.table_rows(...)``: header row first, then one row per variant.
+        verdicts: ``reglab.analysis.Verdict`` objects (``label, kind, summary, evidence``).
+        figures: ``reglab.figures.FigureFile`` objects (``name, title, path, caption``), PNGs on disk.
+        created: when the report was made (shown in the footer).
+        missing: ``(label, seed)`` runs absent from the store (an interrupted compare).
+        out_dir: the directory, for the reproduce command.
+    """
+
+    dataset: Dataset
+    record: ExperimentRecord
+    table: list[list[str]]
+    verdicts: Sequence[Any]
+    figures: Sequence[Any]
+    created: str = ""
+    missing: list[tuple[str, int]] = field(default_factory=list)
+    out_dir: Path | str = "reglab-out"
+
+
+def write_report(path: str | Path, content: ReportContent) -> Path:
+    """Render ``content`` and write it to ``path`` atomically; return the path."""
+    path = Path(path)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(render_report(content), encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def render_report(content: ReportContent) -> str:
+    """The whole page as a string."""
+    ds, record = content.dataset, content.record
+    title = f"reglab report: {_dataset_title(ds.name)}"
+    sections = [
+        _dataset_section(ds, record),
+        _verdicts_section(content.verdicts),
+        _table_section(content.table, record),
+        _figures_section(content.figures),
+        _reproduce_section(content),
+    ]
+    missing = ""
+    if content.missing:
+        shown = ", ".join(f"{label} (seed {seed})" for label, seed in content.missing[:8])
+        more = f" and {len(content.missing) - 8} more" if len(content.missing) > 8 else ""
+        missing = (
+            f'<p class="notice">This comparison was interrupted: {len(content.missing)} runs are missing '
+            f"({escape(shown)}{more}). Run the command below again to finish it.</p>"
+        )
+    nav = "".join(
+        f'<a href="#{anchor}">{name}</a>'
+        for anchor, name in (("dataset", "Data set"), ("verdicts", "Verdicts"), ("table", "Table"),
+                             ("figures", "Figures"), ("reproduce", "Reproduce"))
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="reglab {escape(reglab_version())}">
+<title>{escape(title)}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<header class="top"><div class="inner">
+<h1>{escape(title)}</h1>
+<p class="sub">{escape(_subtitle(ds, record))}</p>
+<nav>{nav}</nav>
+</div></header>
+<main>
+{missing}
+{"".join(sections)}
+<footer>Made by reglab {escape(reglab_version())} on {escape(content.created)}.
+Files beside this page: results.json (every run's settings, history and metrics), runs.sqlite (the runs with their weights) and the figures as PNG.</footer>
+</main>
+</body>
+</html>
+"""
+
+
+# -- sections -------------------------------------------------------------------------
+
+
+def _dataset_title(name: str) -> str:
+    return Path(name).name if name.lower().endswith(".csv") else name
+
+
+def _subtitle(ds: Dataset, record: ExperimentRecord) -> str:
+    variants = len(record.variants)
+    seeds = len(record.seeds)
+    epochs = {int(v["epochs"]) for v in record.variants}
+    epoch_text = f"{epochs.pop()} epochs" if len(epochs) == 1 else "epochs " + "/".join(str(e) for e in sorted(epochs))
+    return (
+        f"{TASK_WORDS.get(ds.task, ds.task)} · {variants} variant{'s' * (variants != 1)} × "
+        f"{seeds} seed{'s' * (seeds != 1)} · {epoch_text} · mean ± std over seeds"
+    )
+
+
+def _dataset_section(ds: Dataset, record: ExperimentRecord) -> str:
+    options = "".join(
+        f"<dt>{escape(str(key))}</dt><dd>{escape(_value(value))}</dd>" for key, value in record.options.items()
+    )
+    changed = changed_options(record)
+    note = (
+        "All options at their defaults." if not changed
+        else "Changed from the defaults: " + ", ".join(f"{k}={_value(v)}" for k, v in changed.items()) + "."
+    )
+    return f"""
+<section id="dataset"><h2>Data set</h2>
+<div class="card">
+<p>{escape(ds.describe())}</p>
+<p class="note">{escape(note)}</p>
+<details><summary>All options</summary><dl class="options">{options}</dl></details>
+</div>
+</section>"""
+
+
+def _kind_class(kind: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(kind).lower()).strip("-") or "unknown"
+
+
+def _verdicts_section(verdicts: Sequence[Any]) -> str:
+    cards = []
+    for verdict in verdicts:
+        evidence = getattr(verdict, "evidence", None) or {}
+        items = "".join(f"<li>{escape(str(k))}: {escape(_value(v))}</li>" for k, v in evidence.items())
+        details = f'<details><summary>Evidence</summary><ul class="evidence">{items}</ul></details>' if items else ""
+        cards.append(
+            f'<div class="card verdict {_kind_class(verdict.kind)}">'
+            f'<h3>{escape(verdict.label)}<span class="badge">{escape(str(verdict.kind))}</span></h3>'
+            f"<p>{escape(_without_kind(str(verdict.summary), str(verdict.kind)))}</p>{details}</div>"
+        )
+    return f"""
+<section id="verdicts"><h2>Verdicts</h2>
+<div class="verdicts">{"".join(cards)}</div>
+<p class="note">A verdict reads the mean training and validation loss curves over seeds; the rules are documented in docs/analysis.md.</p>
+</section>"""
+
+
+def _without_kind(summary: str, kind: str) -> str:
+    """The summary without a leading ``"kind: "`` (the badge already says it), capitalized."""
+    if summary.lower().startswith(kind.lower() + ":"):
+        summary = summary[len(kind) + 1 :].strip()
+    return summary[:1].upper() + summary[1:]
+
+
+def _table_section(rows: list[list[str]], record: ExperimentRecord) -> str:
+    if not rows:
+        return ""
+    header = "".join(f'<th scope="col">{escape(cell)}</th>' for cell in rows[0])
+    body = "".join(
+        "<tr>" + "".join(
+            (f'<th scope="row">{escape(cell)}</th>' if i == 0 else f"<td>{escape(cell)}</td>")
+            for i, cell in enumerate(row)
+        ) + "</tr>"
+        for row in rows[1:]
+    )
+    seeds = ", ".join(str(s) for s in record.seeds)
+    return f"""
+<section id="table"><h2>Table</h2>
+<div class="scroll"><table>
+<thead><tr>{header}</tr></thead>
+<tbody>{body}</tbody>
+</table></div>
+<p class="note">Mean ± standard deviation over seeds {escape(seeds)}. Accuracy (or R²) on the training, validation and test splits of the
+model kept at the end (the restored best epoch for early stopping); the gap is validation loss minus training loss; zeros are weights
+exactly 0, near-zero |w| &lt; 1e-3; weight statistics cover the weight matrices, not the biases.</p>
+</section>"""
+
+
+def _figures_section(figures: Sequence[Any]) -> str:
+    blocks = []
+    for figure in figures:
+        data = base64.b64encode(Path(figure.path).read_bytes()).decode("ascii")
+        blocks.append(
+            f'<figure class="card" id="figure-{escape(_kind_class(figure.name))}">'
+            f'<img src="data:image/png;base64,{data}" alt="{escape(figure.title)}">'
+            f"<figcaption><strong>{escape(figure.title)}</strong>{escape(figure.caption)}"
+            f" <span class=\"note\">({escape(Path(figure.path).name)})</span></figcaption></figure>"
+        )
+    if not blocks:
+        return ""
+    return f"""
+<section id="figures"><h2>Figures</h2>
+{"".join(blocks)}
+</section>"""
+
+
+def _reproduce_section(content: ReportContent) -> str:
+    record = content.record
+    rows = []
+    for settings in record.variants:
+        variant = Variant.from_dict(settings)
+        full = json.dumps(variant.settings(), indent=1)
+        rows.append(
+            f"<tr><td>{escape(variant.label)}</td><td><code>{escape(variant.short_form() or 'defaults')}</code></td>"
+            f"<td><details><summary>all settings</summary><pre>{escape(full)}</pre></details></td></tr>"
+        )
+    return f"""
+<section id="reproduce"><h2>Reproduce</h2>
+<p>From a shell, with reglab {escape(reglab_version())} installed (runs already in the directory's runs.sqlite are not retrained):</p>
+<pre>{escape(command_line(record, content.out_dir))}</pre>
+<p>From Python:</p>
+<pre>{escape(python_snippet(record, content.out_dir))}</pre>
+<p>The variants, with the settings that differ from the defaults (two hidden ReLU layers of 64 and 32 units, Adam at learning rate 0.01, batch size 32, 500 epochs):</p>
+<div class="scroll"><table class="settings">
+<thead><tr><th>variant</th><th>differs from the defaults</th><th>resolved settings</th></tr></thead>
+<tbody>{"".join(rows)}</tbody>
+</table></div>
+</section>"""
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
