@@ -7,6 +7,7 @@ networks of 8 units, 2 seeds.
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,18 +31,27 @@ def invoke(runner: CliRunner, args: list[str]):
     return runner.invoke(app, args, catch_exceptions=False)
 
 
+@dataclass(frozen=True)
+class Compared:
+    """The output directory of one ``reglab compare`` and what it printed."""
+
+    out: Path
+    stdout: str
+    stderr: str
+
+
 @pytest.fixture(scope="session")
-def compared(tmp_path_factory: pytest.TempPathFactory, runner: CliRunner) -> Path:
+def compared(tmp_path_factory: pytest.TempPathFactory, runner: CliRunner) -> Compared:
     """An output directory filled once by ``reglab compare`` (treat as read-only; copy it to change it)."""
     out = tmp_path_factory.mktemp("compared") / "out"
     result = invoke(runner, [*TINY_ARGS, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    return out
+    return Compared(out, result.stdout, result.stderr)
 
 
 @pytest.fixture()
-def compared_copy(compared: Path, tmp_path: Path) -> Path:
-    """A private copy of the :func:`compared` directory."""
-    target = tmp_path / "copy"
-    shutil.copytree(compared, target)
+def compared_copy(compared: Compared, tmp_path: Path) -> Path:
+    """A private copy of the :func:`compared` directory, at the same path name ``out`` under ``tmp_path``."""
+    target = tmp_path / "out"
+    shutil.copytree(compared.out, target)
     return target

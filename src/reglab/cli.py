@@ -180,7 +180,7 @@ def compare(
         ds = load_dataset(source, **options)
         result = run_compare(
             ds, specs, seeds=list(range(seeds)), out_dir=out, epochs=epochs, progress=not quiet,
-            preset=(preset or DEFAULT_PRESET) if not variant else None,
+            preset=(preset or DEFAULT_PRESET) if preset is not None or not variant else None,
             log=None if quiet else (lambda line: typer.echo(line, err=True)),
         )
         _print_outcome(result)

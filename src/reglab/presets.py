@@ -7,10 +7,17 @@
 * ``penalties``: the weight penalties only (L1, exact-zero L1, L2, elastic net, weight decay).
 * ``noise``: the techniques that perturb training (dropout, early stopping, batch norm, ensemble).
 
-Strengths were chosen on ``moons`` (1000 points, noise 0.25, 500 epochs) so
-each technique shows its effect: the exact-zero L1 gives a visible share of
-weights that are exactly 0, weight decay and max-norm visibly shrink the
-weights, without making the model underfit.
+Strengths were chosen on ``moons`` (1000 points, noise 0.25, 500 epochs,
+seeds 0 and 1) so each technique shows its effect without underfitting.  The
+baseline ends at validation loss 0.39-0.64 with weight norm ~56; measured
+alternatives:
+
+* exact-zero L1 (``prox``): 1e-3 → 14 % exact zeros, 3e-3 → 39-46 %,
+  **1e-2 → 67-69 %** (validation loss 0.29-0.32);
+* weight decay: 1e-2 → norm 41, validation loss 0.36; **1e-1 → norm 17,
+  validation loss 0.17-0.19**; 0.5 → norm 11, train accuracy drops to 0.93-0.95;
+* max-norm: 1 → validation loss 0.18-0.21; **2 → 0.165-0.19**; 3 → 0.19-0.21;
+* elastic net l1=l2=5e-4 and l1=l2=1e-3 both reach validation loss ~0.18.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Only data set options that differ from their defaults are spelled out; seeds
 ``0..N-1`` become ``--seeds N``; the variants are written as ``--preset NAME``
-when they are exactly that preset, else as one ``--variant 'label:spec'`` each.
+when they start with that preset's, and the others as one ``--variant 'label:spec'`` each.
 """
 
 from __future__ import annotations
@@ -46,11 +46,14 @@ def changed_options(record: ExperimentRecord) -> dict[str, Any]:
     return changed
 
 
-def _is_preset(record: ExperimentRecord) -> bool:
+def _preset_prefix(record: ExperimentRecord) -> int:
+    """How many of the record's first specs are its preset's (0 when they are not that preset)."""
     from reglab.presets import PRESETS
 
     preset = PRESETS.get(record.preset or "")
-    return preset is not None and tuple(preset.specs) == tuple(record.specs)
+    if preset is None or tuple(record.specs[: len(preset.specs)]) != tuple(preset.specs):
+        return 0
+    return len(preset.specs)
 
 
 def command_line(record: ExperimentRecord, out_dir: str | Path) -> str:
@@ -61,11 +64,11 @@ def command_line(record: ExperimentRecord, out_dir: str | Path) -> str:
             words += [FLAGS[key], option_text(value)]
         else:
             words += ["--option", f"{key}={option_text(value)}"]
-    if _is_preset(record):
+    from_preset = _preset_prefix(record)
+    if from_preset:
         words += ["--preset", str(record.preset)]
-    else:
-        for spec in record.specs:
-            words += ["--variant", spec]
+    for spec in record.specs[from_preset:]:
+        words += ["--variant", spec]
     seeds = list(record.seeds)
     if seeds == list(range(len(seeds))):
         words += ["--seeds", str(len(seeds))]

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,7 @@ def render_report(content: ReportContent) -> str:
 <main>
 {missing}
 {"".join(sections)}
-<footer>Made by reglab {escape(reglab_version())} on {escape(content.created)}.
+<footer>Made by reglab {escape(reglab_version())} on {escape(_when(content.created))}.
 Files beside this page: results.json (every run's settings, history and metrics), runs.sqlite (the runs with their weights) and the figures as PNG.</footer>
 </main>
 </body>
@@ -242,6 +243,14 @@ def _reproduce_section(content: ReportContent) -> str:
 <tbody>{"".join(rows)}</tbody>
 </table></div>
 </section>"""
+
+
+def _when(created: str) -> str:
+    """``2025-01-31T12:00:00+00:00`` as ``2025-01-31 12:00 UTC``."""
+    try:
+        return datetime.fromisoformat(created).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return created
 
 
 def _value(value: Any) -> str:

@@ -11,9 +11,9 @@ body {
   margin: 0; background: var(--wash); color: var(--ink);
   font: 1rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
 }
-main { max-width: 1180px; margin: 0 auto; padding: 0 24px 48px; }
+main { max-width: 1240px; margin: 0 auto; padding: 0 24px 48px; }
 header.top { background: var(--paper); border-bottom: 1px solid var(--line); }
-header.top .inner { max-width: 1180px; margin: 0 auto; padding: 22px 24px 14px; }
+header.top .inner { max-width: 1240px; margin: 0 auto; padding: 22px 24px 14px; }
 h1 { font-size: 1.65rem; margin: 0 0 4px; letter-spacing: -0.01em; }
 h2 { font-size: 1.25rem; margin: 36px 0 12px; padding-bottom: 6px; border-bottom: 2px solid var(--line); }
 h3 { font-size: 1.05rem; margin: 0 0 6px; }
@@ -45,13 +45,14 @@ details { margin-top: 6px; }
 details summary { cursor: pointer; color: var(--accent); font-size: 0.9rem; }
 .evidence { font-size: 0.85rem; color: var(--muted); margin: 6px 0 0; padding-left: 18px; }
 .scroll { overflow-x: auto; background: var(--paper); border: 1px solid var(--line); border-radius: 8px; }
-table { border-collapse: collapse; width: 100%; font-size: 0.88rem; font-variant-numeric: tabular-nums; }
-th, td { padding: 7px 10px; text-align: right; white-space: nowrap; border-bottom: 1px solid var(--line); }
-th { background: #eef2f6; font-weight: 600; position: sticky; top: 0; }
-th:first-child, td:first-child { text-align: left; font-weight: 600; position: sticky; left: 0; background: inherit; }
-tbody tr { background: var(--paper); }
-tbody tr:nth-child(even) { background: #fafbfc; }
-tbody tr:hover { background: #eef4fb; }
+table { border-collapse: collapse; width: 100%; font-size: 0.84rem; font-variant-numeric: tabular-nums; }
+th, td { padding: 6px 8px; text-align: right; white-space: nowrap; border-bottom: 1px solid var(--line); }
+thead th { background: #eef2f6; font-weight: 600; white-space: normal; vertical-align: bottom; }
+tbody th { font-weight: 600; }
+th:first-child, td:first-child { text-align: left; position: sticky; left: 0; }
+tbody tr, tbody tr th { background: var(--paper); }
+tbody tr:nth-child(even), tbody tr:nth-child(even) th { background: #fafbfc; }
+tbody tr:hover, tbody tr:hover th { background: #eef4fb; }
 .note { color: var(--muted); font-size: 0.88rem; margin-top: 8px; }
 figure { margin: 0 0 22px; }
 figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
