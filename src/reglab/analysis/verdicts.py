@@ -29,7 +29,7 @@ the first that matches gives the kind:
      (5 %) over the same epochs;
    * a large generalization gap: the validation loss is more than
      ``GAP_RATIO`` (2) times the training loss *and* exceeds it by more than
-     ``MIN_GAP`` (0.05).
+     ``MIN_GAP`` (0.10).
 
 4. **good fit** otherwise.
 
@@ -68,8 +68,8 @@ TRAIN_FALL = 0.05
 """...while the training loss fell by more than 5 % since that minimum."""
 GAP_RATIO = 2.0
 """Overfitting: the validation loss is more than twice the training loss..."""
-MIN_GAP = 0.05
-"""...and more than 0.05 above it (tiny losses on easy data are not a gap)."""
+MIN_GAP = 0.10
+"""...and more than 0.10 above it (small losses on easy data are not a gap)."""
 UNDERFIT_CHANCE = 0.80
 """Underfitting: both losses above 80 % of the loss of a constant prediction."""
 UNDERFIT_REFERENCE = 1.5
@@ -156,13 +156,13 @@ def diagnose_curves(
     if chance_loss is not None and min(t_k, v_k) > UNDERFIT_CHANCE * chance_loss:
         kind = "underfits"
         text = (f"underfits: {at} its training loss ({_num(t_k)}) and validation loss ({_num(v_k)}) are "
-                f"{_pct(t_k / chance_loss)} and {_pct(v_k / chance_loss)} of {_num(chance_loss)}, the loss of a "
-                f"constant prediction: the model has learned little from the inputs.")
+                f"{_times(t_k / chance_loss)} and {_times(v_k / chance_loss)} the loss of a constant prediction "
+                f"({_num(chance_loss)}): the model has learned little from the inputs.")
     elif reference_loss is not None and min(t_k, v_k) > UNDERFIT_REFERENCE * reference_loss \
             and min(t_k, v_k) - reference_loss > UNDERFIT_MIN_EXCESS:
         kind = "underfits"
         text = (f"underfits: both losses stay high: {at} training {_num(t_k)} and validation {_num(v_k)}, "
-                f"{t_k / reference_loss:.1f}× and {v_k / reference_loss:.1f}× the best validation loss of the "
+                f"{_times(t_k / reference_loss)} and {_times(v_k / reference_loss)} the best validation loss of the "
                 f"variants compared ({_num(reference_loss)}).")
     elif rise > OVERFIT_RISE and fall > TRAIN_FALL:
         kind = "overfits"
@@ -170,10 +170,10 @@ def diagnose_curves(
                 f"({_num(v_m)}) to {_num(v_k)} {at} while the training loss kept falling "
                 f"({_num(t_m)} → {_num(t_k)}).")
         if ratio > GAP_RATIO and gap > MIN_GAP:
-            text += f" The validation loss ends {ratio:.1f}× the training loss."
+            text += f" The validation loss ends {_times(ratio)} the training loss."
     elif ratio > GAP_RATIO and gap > MIN_GAP:
         kind = "overfits"
-        text = (f"overfits: {at} its validation loss ({_num(v_k)}) is {ratio:.1f}× its training loss "
+        text = (f"overfits: {at} its validation loss ({_num(v_k)}) is {_times(ratio)} its training loss "
                 f"({_num(t_k)}), a generalization gap of {_num(gap)}.")
     else:
         kind = "good fit"
@@ -287,9 +287,11 @@ def _early_stopping_note(
 ) -> str:
     n = len(val)
     if epochs is None or n >= epochs:
-        if kept_epoch is not None:
+        if kept_epoch is not None and kept_epoch < n:
             return (f"Early stopping did not trigger within the {n} epochs; the weights of epoch "
-                    f"{min(kept_epoch, n)} were restored.")
+                    f"{kept_epoch} (lowest validation loss) were restored.")
+        if kept_epoch is not None:
+            return f"Early stopping did not trigger within the {n} epochs (the last epoch was the best)."
         return ""
     first, last = stopped_epochs if stopped_epochs is not None else (n, n)
     when = f"epoch {first}" if first == last else f"epochs {first}–{last} (by seed)"
@@ -298,11 +300,13 @@ def _early_stopping_note(
     m = int(np.argmin(val))
     rise = _relative_change(val[-1], val[m])
     fall = -_relative_change(train[-1], train[m])
-    if m < n - 1 and rise > 0 and fall > TRAIN_FALL:
-        return text + (f"; by then the validation loss was {_pct(rise)} above its minimum at epoch {m + 1} "
-                       f"while the training loss kept falling ({_num(train[m])} → {_num(train[-1])}): the start "
-                       f"of overfitting, cut short {epochs - n} epochs before the planned end.")
-    return text + f"; the validation loss had stopped improving, so {epochs - n} planned epochs were skipped."
+    skipped = epochs - n
+    if rise > OVERFIT_RISE and fall > TRAIN_FALL:
+        return text + (f"; by then the validation loss had risen {_pct(rise)} above its minimum at epoch {m + 1} "
+                       f"while the training loss kept falling ({_num(train[m])} → {_num(train[-1])}): it cut "
+                       f"overfitting short, {skipped} epochs before the planned end.")
+    return text + (f"; the validation loss had not improved since epoch {m + 1} (it ended {_pct(rise)} above that "
+                   f"minimum), so {skipped} planned epochs of further fitting to the training set were skipped.")
 
 
 def _without_early_stopping(variant, groups: dict[str, list[Run]]) -> str | None:
@@ -327,6 +331,11 @@ def _relative_change(value: float, base: float) -> float:
 def _num(x: float) -> str:
     """A loss as people read it: 3 significant digits."""
     return f"{x:.3g}"
+
+
+def _times(x: float) -> str:
+    """A ratio: ``2.4×``; 3 significant digits past 10."""
+    return f"{x:.1f}×" if x < 10 else f"{x:.3g}×"
 
 
 def _pct(x: float) -> str:

@@ -26,7 +26,7 @@ def metric_bars(
 ) -> None:
     """One bar per variant (top to bottom in order) with its std error bar, seed dots and value text.
 
-    A variant with no finite value (every seed diverged) gets the text "diverged".  The value text
+    Diverged seeds are left out; a variant with no value left gets the text "diverged".  The value text
     goes right of the bar and error bar, and right of ``text_after(group)`` values when given.
     """
     labels = list(groups)
@@ -35,7 +35,8 @@ def metric_bars(
         v = values(groups[label])
         color = palette[label]
         if v.size == 0:
-            ax.text(0, y, " diverged", va="center", ha="left", color="#b2182b", fontsize=8)
+            ax.text(0.01, y, "diverged", transform=ax.get_yaxis_transform(), va="center", ha="left",
+                    color="#b2182b", fontsize=8)
             continue
         mean = float(v.mean())
         std = float(v.std(ddof=1)) if v.size > 1 else 0.0
@@ -45,7 +46,7 @@ def metric_bars(
             jitter = np.linspace(-0.15, 0.15, v.size)
             ax.plot(v, y + jitter, "o", color=color, ms=3, mec="black", mew=0.4, zorder=3)
         if annotate:
-            text = format_value(mean, fmt) + suffix + (f" ± {format_value(std, fmt)}{suffix}" if v.size > 1 else "")
+            text = format_value(mean, fmt) + suffix + (f" ± {format_value(std, fmt)}{suffix}" if std > 0 else "")
             right = max(mean + std, float(v.max()), 0.0)
             if text_after is not None:
                 right = max([right, *text_after(groups[label])])

@@ -48,8 +48,8 @@ STYLE: dict[str, Any] = {
 BASELINE_COLOR = "#3a3a3a"
 """The variant labelled ``baseline`` is drawn in dark grey, the reference every other colour is read against."""
 PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf",
-    "#393b79", "#e7969c", "#637939", "#7b4173", "#ad494a", "#3182bd", "#e6550d", "#31a354", "#756bb1",
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#9c9d1a", "#17becf",
+    "#393b79", "#843c39", "#637939", "#7b4173", "#8c6d31", "#00a087", "#b15928", "#6a3d9a", "#0b5394",
 )
 """Variant colours in order of appearance (tab10 without its grey, then darker/lighter companions)."""
 CLASS_COLORS = ("#2166ac", "#b2182b", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
@@ -126,10 +126,15 @@ def wrap(label: str, width: int = 26) -> str:
     return "\n".join(textwrap.fill(text, width) for text in lines)
 
 
-def grid_shape(n: int, max_cols: int = 4) -> tuple[int, int]:
-    """Rows and columns of a panel grid for ``n`` panels (at most ``max_cols`` columns)."""
-    cols = min(n, max_cols)
+def grid_shape(n: int) -> tuple[int, int]:
+    """Rows and columns of a panel grid for ``n`` panels: up to 4 columns, 5 past 12 panels."""
+    cols = min(n, 4 if n <= 12 else 5)
     return math.ceil(n / cols), cols
+
+
+def panel_width(cols: int, wanted: float, extra: float) -> float:
+    """The width of one panel when ``cols`` of them plus ``extra`` inches must fit in :data:`MAX_WIDTH`."""
+    return min(wanted, (MAX_WIDTH - extra) / cols)
 
 
 def label_grid(axes: Sequence[Any], n: int, cols: int, xlabel: str, ylabel: str) -> None:
@@ -142,15 +147,16 @@ def label_grid(axes: Sequence[Any], n: int, cols: int, xlabel: str, ylabel: str)
 
 
 def first_layer_weights(group: Sequence[Run]) -> np.ndarray:
-    """Finite first-layer weights of every seed and ensemble member, flattened."""
-    arrays = [np.asarray(member["weights"][0], dtype=float).ravel() for run in group for member in run.members]
+    """Finite first-layer weights of every non-diverged seed and ensemble member, flattened."""
+    arrays = [np.asarray(member["weights"][0], dtype=float).ravel()
+              for run in group if not run.diverged for member in run.members]
     values = np.concatenate(arrays) if arrays else np.zeros(0)
     return values[np.isfinite(values)]
 
 
 def metric_values(group: Sequence[Run], key: str) -> np.ndarray:
-    """``run.metrics[key]`` over seeds, non-finite and missing values dropped."""
-    values = np.array([float(run.metrics.get(key, math.nan)) for run in group], dtype=float)
+    """``run.metrics[key]`` over the seeds that did not diverge, non-finite and missing values dropped."""
+    values = np.array([float(run.metrics.get(key, math.nan)) for run in group if not run.diverged], dtype=float)
     return values[np.isfinite(values)]
 
 

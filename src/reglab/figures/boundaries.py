@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
-from reglab.figures._style import CLASS_COLORS, check_runs, colors_for, grid_shape, label_grid, new_figure, styled, wrap
+from reglab.figures._style import CLASS_COLORS, check_runs, colors_for, grid_shape, label_grid, new_figure, panel_width, styled, wrap
 from reglab.figures.dataset import require_2d, scatter_classes
 from reglab.run import Run
 
@@ -29,6 +29,9 @@ def plot_decision_boundaries(
 ) -> Figure:
     """One panel per variant: its first seed's prediction over the plane, training points on top.
 
+    (A diverged first seed is replaced by the first seed that did not diverge,
+    named in the panel title; with none, the panel says so.)
+
     Binary data: the predicted probability of class 1 as a filled contour
     (blue = class 0, red = class 1) and the 0.5 contour as a black line.
     Multiclass data: regions coloured by the predicted class, boundaries in
@@ -42,7 +45,8 @@ def plot_decision_boundaries(
     groups = check_runs(runs, "plot_decision_boundaries")
     palette = colors_for(groups, colors)
     rows, cols = grid_shape(len(groups))
-    fig = new_figure(3.1 * cols + 0.9, 2.9 * rows + 0.5)
+    side = panel_width(cols, 3.1, 0.9)
+    fig = new_figure(side * cols + 0.9, side * 0.93 * rows + 0.5)
     axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
     for ax in axes[len(groups):]:
         fig.delaxes(ax)
@@ -52,12 +56,13 @@ def plot_decision_boundaries(
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID))
     plane = np.c_[xx.ravel(), yy.ravel()].astype(np.float32)
     mappable = None
+    first_seed = next(iter(groups.values()))[0].seed
     for ax, (label, group) in zip(axes, groups.items()):
-        run = group[0]
+        run = next((r for r in group if not r.diverged), group[0])
         with np.errstate(all="ignore"):
             out = np.asarray(run.predict_proba(plane), dtype=float)
-        if not np.isfinite(out).all():
-            ax.text(0.5, 0.5, "diverged:\nno finite prediction", transform=ax.transAxes, ha="center",
+        if run.diverged or not np.isfinite(out).all():
+            ax.text(0.5, 0.5, f"seed {run.seed} diverged:\nprediction not drawn", transform=ax.transAxes, ha="center",
                     va="center", color="#b2182b", fontsize=10, zorder=5,
                     bbox=dict(facecolor="white", edgecolor="#b2182b", alpha=0.9))
         elif dataset.task == "binary":
@@ -77,7 +82,8 @@ def plot_decision_boundaries(
         ax.set_xlim(lo[0], hi[0])
         ax.set_ylim(lo[1], hi[1])
         ax.grid(False)
-        ax.set_title(f"{wrap(label)}\n{_score_text(run, dataset.task)}", color=palette[label])
+        seed_note = f" (seed {run.seed})" if run.seed != first_seed else ""
+        ax.set_title(f"{wrap(label)}\n{_score_text(run, dataset.task)}{seed_note}", color=palette[label])
     label_grid(axes, len(groups), cols, dataset.feature_names[0], dataset.feature_names[1])
     if mappable is not None:
         bar = fig.colorbar(mappable, ax=list(axes[: len(groups)]), shrink=0.8, pad=0.02)
@@ -85,7 +91,7 @@ def plot_decision_boundaries(
     kind = {"binary": "predicted probability, 0.5 boundary in black",
             "multiclass": "predicted class, boundaries in black",
             "regression": "predicted value"}[dataset.task]
-    fig.suptitle(f"Decision boundaries on {dataset.name} (seed {next(iter(groups.values()))[0].seed}; {kind}; "
+    fig.suptitle(f"Decision boundaries on {dataset.name} (seed {first_seed}; {kind}; "
                  f"training points on top)", fontsize=10.5)
     return fig
 

@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from reglab.analysis.curves import stack_curves
-from reglab.figures._style import check_runs, colors_for, grid_shape, label_grid, loss_name, new_figure, styled, wrap
+from reglab.figures._style import check_runs, colors_for, grid_shape, label_grid, loss_name, new_figure, panel_width, styled, wrap
 from reglab.run import Run
 
 Y_PERCENTILE = 98
@@ -34,16 +34,20 @@ def plot_loss_curves(runs: Sequence[Run], *, colors: Mapping[str, str] | None = 
     palette = colors_for(groups, colors)
     task = next(iter(groups.values()))[0].task
     rows, cols = grid_shape(len(groups))
-    fig = new_figure(3.0 * cols + 0.6, 2.3 * rows + 0.9)
+    side = panel_width(cols, 3.0, 0.6)
+    fig = new_figure(side * cols + 0.6, side * 0.76 * rows + 0.9)
     axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
     for ax in axes[len(groups):]:
         fig.delaxes(ax)
 
     plotted: list[np.ndarray] = []
-    for ax, (label, group) in zip(axes, groups.items()):
+    for ax, (label, everything) in zip(axes, groups.items()):
         color = palette[label]
-        planned = group[0].variant.epochs
+        planned = everything[0].variant.epochs
+        group = [run for run in everything if not run.diverged]  # diverged seeds are named, not drawn
         for key, style in (("train_loss", "--"), ("val_loss", "-")):
+            if not group:
+                break
             stacked = stack_curves(group, key)
             epochs = np.arange(1, stacked.shape[1] + 1)
             with warnings.catch_warnings():
@@ -63,18 +67,20 @@ def plot_loss_curves(runs: Sequence[Run], *, colors: Mapping[str, str] | None = 
                 best = int(np.nanargmin(mean))
                 ax.axvline(best + 1, color=color, ls=":", lw=1)
                 ax.plot(best + 1, mean[best], "o", color=color, ms=5, mec="white", mew=0.8, zorder=4)
-                ax.annotate(f"best {best + 1}", (best + 1, mean[best]), xytext=(3, -11), textcoords="offset points",
-                            fontsize=7.5, color=color)
+                right_half = best + 1 > 0.6 * stacked.shape[1]
+                ax.annotate(f"best {best + 1}", (best + 1, mean[best]), xytext=(-4 if right_half else 4, -12),
+                            textcoords="offset points", ha="right" if right_half else "left", fontsize=7.5, color=color)
         for run in group:
             history = np.asarray(run.history.get("val_loss", []), dtype=float)
             if run.diverged:
                 continue
             if 0 < len(history) < planned:
                 ax.plot(len(history), history[-1], "x", color=color, ms=6, mew=1.5, zorder=4)
-        broken = [run for run in group if run.diverged]
+        broken = [run for run in everything if run.diverged]
         if broken:
             names = ", ".join(f"seed {run.seed} @ {len(run.history.get('train_loss', []))}" for run in broken)
-            ax.text(0.97, 0.95, f"diverged: {names}", transform=ax.transAxes, ha="right", va="top", color="#b2182b",
+            ax.text(0.97, 0.95, f"diverged (not drawn):\n{names}", transform=ax.transAxes, ha="right", va="top",
+                    color="#b2182b",
                     fontsize=7.5, bbox=dict(facecolor="white", edgecolor="none", alpha=0.8))
         ax.set_title(wrap(label, 34), color=color)
     label_grid(axes, len(groups), cols, "epoch", loss_name(task))

@@ -11,6 +11,9 @@ from reglab.figures._bars import label_rows, metric_bars
 from reglab.figures._style import check_runs, colors_for, loss_name, metric_values, new_figure, score_key, styled, wrap
 from reglab.run import Run
 
+R2_FLOOR = -1.0
+"""The R² axis stops here: a worse model is off scale (its value is still printed)."""
+
 
 @styled
 def plot_generalization_gap(runs: Sequence[Run], *, colors: Mapping[str, str] | None = None) -> Figure:
@@ -48,7 +51,7 @@ def plot_generalization_gap(runs: Sequence[Run], *, colors: Mapping[str, str] | 
         if train.size:
             score_ax.plot(train.mean(), y, "D", color="black", ms=4.5, zorder=4)
     if shown:
-        low = min(shown)
+        low = max(min(shown), R2_FLOOR) if task == "regression" else min(shown)
         floor = 0.0 if task == "regression" and low < 0 else max(0.0, low - 0.08)
         left, right = (min(floor, low - 0.02) if low < 0 else floor), max(1.0, max(shown)) + 0.2
         score_ax.set_xlim(left, right)

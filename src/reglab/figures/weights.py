@@ -23,6 +23,7 @@ LOG_FLOOR = -8
 def plot_weight_distributions(runs: Sequence[Run], *, colors: Mapping[str, str] | None = None) -> Figure:
     """The first-layer weights of each variant (all seeds and ensemble members pooled).
 
+    Diverged seeds are left out (a variant with only diverged seeds says so).
     Left: one horizontal box plot per variant of the signed weights on a
     symmetric-log axis, linear within ``±NEAR_ZERO`` (1e-3) so weights near
     zero stay visible.  Right: one small histogram per variant of ``log10 |w|``
@@ -34,7 +35,7 @@ def plot_weight_distributions(runs: Sequence[Run], *, colors: Mapping[str, str] 
     labels = list(groups)
     weights = {label: first_layer_weights(group) for label, group in groups.items()}
     n = len(labels)
-    fig = new_figure(11.0, max(3.6, 0.62 * n + 1.3))
+    fig = new_figure(11.0, max(3.6, 0.72 * n + 1.3))
     grid = fig.add_gridspec(n, 2, width_ratios=(1.0, 1.15))
     box_ax = fig.add_subplot(grid[:, 0])
 
@@ -72,8 +73,10 @@ def plot_weight_distributions(runs: Sequence[Run], *, colors: Mapping[str, str] 
         magnitude = np.abs(w[w != 0])
         zeros = int((w == 0).sum())
         if w.size == 0:
-            ax.text(0.5, 0.5, "no finite weight (diverged)", transform=ax.transAxes, ha="center", va="center",
+            ax.text(0.5, 0.5, "diverged (not drawn)", transform=ax.transAxes, ha="center", va="center",
                     color="#b2182b", fontsize=8)
+            ax.set_yticks([])
+            box_ax.text(0, positions[i], "diverged (not drawn)", ha="center", va="center", color="#b2182b", fontsize=8)
         else:
             logs = np.clip(np.log10(magnitude), low, high) if magnitude.size else np.zeros(0)
             ax.hist(logs, bins=bins, color=palette[label], alpha=0.75, weights=np.full(logs.size, 100 / w.size))
@@ -82,8 +85,7 @@ def plot_weight_distributions(runs: Sequence[Run], *, colors: Mapping[str, str] 
                        edgecolor="white", alpha=0.9)
         ax.axvline(np.log10(NEAR_ZERO), color="0.3", ls="--", lw=0.8)
         ax.set_ylabel("%", rotation=0, labelpad=6)
-        ax.text(0.01, 0.92, wrap(label, 40).replace("\n", " "), transform=ax.transAxes, ha="left", va="top",
-                fontsize=7.5, color=palette[label])
+        ax.set_title(label, loc="left", fontsize=7.5, color=palette[label], pad=2)
         ax.grid(axis="x", alpha=0.2)
         ax.tick_params(labelbottom=i == n - 1, labelsize=7)
         ax.spines["left"].set_alpha(0.5)
@@ -91,11 +93,11 @@ def plot_weight_distributions(runs: Sequence[Run], *, colors: Mapping[str, str] 
     has_zeros = any((w == 0).any() for w in weights.values())
     start = LOG_FLOOR + 1 if has_zeros else low
     last.set_xlim(start - 0.4, high + 0.2)
-    ticks = [t for t in range(int(np.ceil(low)), int(high) + 1)]
+    step = max(1, int(np.ceil((high - low) / 8)))
+    ticks = list(range(int(high), int(np.ceil(low)) - 1, -step))[::-1]
     last.set_xticks(([LOG_FLOOR + 1] if has_zeros else []) + ticks,
                     (["0"] if has_zeros else []) + [f"$10^{{{t}}}$" for t in ticks])
-    last.set_xlabel(f"|w| (log scale; share of weights in %; dashed: near-zero threshold {NEAR_ZERO:g}"
-                    + ("; hatched: exact zeros" if has_zeros else "") + ")")
-    hist_axes[0].set_title("Histograms of |w|")
+    last.set_xlabel(f"|w|, log scale (% of weights; dashed: {NEAR_ZERO:g}" + ("; hatched: exact zeros" if has_zeros else "") + ")")
+    hist_axes[0].set_title("Histograms of |w|", pad=14)
     fig.suptitle("First-layer weight distributions (all seeds pooled)", fontsize=10.5)
     return fig
