@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -290,3 +294,52 @@ def test_datasets_and_presets_list_everything(runner) -> None:
         assert preset.name in presets
         for variant in preset.variants():
             assert variant.label in presets
+
+
+# -- the real entry points ------------------------------------------------------------------------------
+
+
+def _reglab(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "reglab", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **kwargs)
+
+
+def test_python_dash_m_reports_a_mistake_in_one_line(tmp_path: Path) -> None:
+    process = _reglab("compare", "moonz", "--out", str(tmp_path / "out"))
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert stderr.strip().splitlines() == [
+        "error: Unknown data set 'moonz'. Did you mean 'moons'? Known data sets: " + stderr.split("Known data sets: ")[1].strip()]
+    assert stdout == ""
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).with_name("reglab")
+    if not script.exists():
+        pytest.skip(f"no console script beside {sys.executable} (package not installed)")
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "compare" in result.stdout
+
+
+def test_ctrl_c_keeps_finished_runs(tmp_path: Path) -> None:
+    """A real SIGINT: the fast group is stored, the slow one is interrupted, the command says so and exits 130."""
+    out = tmp_path / "out"
+    process = _reglab("compare", "moons", "--n-samples", "60", "--seeds", "1", "--quiet", "--out", str(out),
+                      "--variant", "fast:hidden=4,epochs=2", "--variant", "slow:hidden=6,epochs=100000")
+    deadline = time.monotonic() + 120
+    stored = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.3)
+        try:
+            with sqlite3.connect(f"file:{out / 'runs.sqlite'}?mode=ro", uri=True) as db:
+                stored = db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        except sqlite3.Error:
+            continue
+        if stored:
+            break
+    assert stored == 1, "the fast run was never stored"
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] == f"interrupted: 1 of 2 runs kept in {out}; run the same command to resume"
+    assert "Traceback" not in stderr

@@ -268,13 +268,13 @@ class RunStore:
 
 
 def _make_directory(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise ReglabError(f"The output path '{directory}' exists and is not a directory.")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         reason = error.strerror or str(error)
         raise ReglabError(f"Cannot create the output directory '{directory}': {reason}.") from None
-    if not directory.is_dir():
-        raise ReglabError(f"The output path '{directory}' exists and is not a directory.")
 
 
 def _prepare(db: sqlite3.Connection, path: Path, *, create: bool) -> None:
