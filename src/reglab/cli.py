@@ -128,33 +128,33 @@ def _print_outcome(result: Any) -> None:
 def compare(
     dataset: Annotated[
         str | None,
-        typer.Argument(help="A data set name (see `reglab datasets`) or a CSV file path. Default: moons.", show_default=False),
+        typer.Argument(metavar="DATASET", help="A data set name (see `reglab datasets`) or a CSV file path. Default: moons.", show_default=False),
     ] = None,
     variant: Annotated[
         list[str] | None,
-        typer.Option("--variant", help="A variant spec such as 'l1=1e-3' or 'my name:l2=1e-3,dropout=0.3'; repeat for more.",
+        typer.Option("--variant", metavar="SPEC", help="A variant spec such as 'l1=1e-3' or 'my name:l2=1e-3,dropout=0.3'; repeat for more.",
                      show_default=False),
     ] = None,
     preset: Annotated[
         str | None,
-        typer.Option("--preset", help="A named list of variants (see `reglab presets`). Default: seed, when no --variant is given.",
+        typer.Option("--preset", metavar="NAME", help="A named list of variants (see `reglab presets`). Default: seed, when no --variant is given.",
                      show_default=False),
     ] = None,
-    seeds: Annotated[int, typer.Option("--seeds", min=1, help="Number of seeds per variant (seeds 0..N-1).")] = 3,
+    seeds: Annotated[int, typer.Option("--seeds", min=1, metavar="N", help="Number of seeds per variant (seeds 0..N-1).")] = 3,
     epochs: Annotated[
-        int | None, typer.Option("--epochs", min=1, help="Epochs for every variant. Default: each variant's own (500).",
+        int | None, typer.Option("--epochs", min=1, metavar="N", help="Epochs for every variant. Default: each variant's own (500).",
                                  show_default=False)
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory (created; runs stored there are reused).")] = DEFAULT_OUT,
-    n_samples: Annotated[int | None, typer.Option("--n-samples", help="Rows generated (synthetic data sets).", show_default=False)] = None,
-    noise: Annotated[float | None, typer.Option("--noise", help="Noise of a synthetic data set.", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory (created; runs stored there are reused).")] = DEFAULT_OUT,
+    n_samples: Annotated[int | None, typer.Option("--n-samples", metavar="N", help="Rows generated (synthetic data sets).", show_default=False)] = None,
+    noise: Annotated[float | None, typer.Option("--noise", metavar="F", help="Noise of a synthetic data set.", show_default=False)] = None,
     train_size: Annotated[
-        str | None, typer.Option("--train-size", help="Training rows: a fraction (0.6) or a count (600).", show_default=False)
+        str | None, typer.Option("--train-size", metavar="F", help="Training rows: a fraction (0.6) or a count (600).", show_default=False)
     ] = None,
-    target: Annotated[str | None, typer.Option("--target", help="Target column of a CSV file (default: the last).", show_default=False)] = None,
+    target: Annotated[str | None, typer.Option("--target", metavar="COL", help="Target column of a CSV file (default: the last).", show_default=False)] = None,
     option: Annotated[
         list[str] | None,
-        typer.Option("--option", help="Any other data set option as KEY=VALUE, e.g. label_noise=0.1; repeatable.", show_default=False),
+        typer.Option("--option", metavar="KEY=VALUE", help="Any other data set option as KEY=VALUE, e.g. label_noise=0.1; repeatable.", show_default=False),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")] = False,
 ) -> None:
@@ -188,9 +188,9 @@ def compare(
 
 @app.command()
 def report(
-    directory: Annotated[Path, typer.Argument(help="The --out directory of an earlier `reglab compare`.", show_default=False)],
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The --out directory of an earlier `reglab compare`.", show_default=False)],
 ) -> None:
-    """Rebuild report.html, results.json and the figures from DIRECTORY/runs.sqlite, without training."""
+    """Rebuild report.html, results.json and the figures from DIR/runs.sqlite, without training."""
     with _user_errors():
         from reglab.experiment import rebuild_report
 
@@ -205,17 +205,21 @@ def datasets() -> None:
 
     catalog = dataset_catalog()
     shared = set.intersection(*(set(info.options) for info in catalog))
+    width = max(len(f"{key}={_text(value)}") for info in catalog for key, value in info.options.items())
+
+    def option_line(info: Any, key: str) -> str:
+        return f"    {f'{key}={_text(info.options[key])}':<{width}}  {info.option_help[key]}"
+
     for info in catalog:
         typer.echo(f"{info.name}  ({info.task}): {info.description}")
-        own = [key for key in info.options if key not in shared]
-        for key in own:
-            typer.echo(f"    {key}={_text(info.options[key])}  {info.option_help[key]}")
-    first = catalog[0]
+        for key in info.options:
+            if key not in shared:
+                typer.echo(option_line(info, key))
     typer.echo("")
-    typer.echo("Every data set also takes (use --option KEY=VALUE, or --train-size):")
-    for key in first.options:
+    typer.echo("Every data set also takes (--train-size, or --option KEY=VALUE):")
+    for key in catalog[0].options:
         if key in shared:
-            typer.echo(f"    {key}={_text(first.options[key])}  {first.option_help[key]}")
+            typer.echo(option_line(catalog[0], key))
     typer.echo("")
     typer.echo("A CSV file path works too: the first row names the columns; --target COL picks the target (default: the last column).")
 
