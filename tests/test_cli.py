@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from conftest import TINY_ARGS, TINY_DATA, Compared, invoke
@@ -343,3 +344,29 @@ def test_ctrl_c_keeps_finished_runs(tmp_path: Path) -> None:
     assert process.returncode == 130, stderr
     assert stderr.strip().splitlines()[-1] == f"interrupted: 1 of 2 runs kept in {out}; run the same command to resume"
     assert "Traceback" not in stderr
+
+
+def test_csv_compare_end_to_end_and_stale_figures_removed(compared_copy: Path, tmp_path: Path, runner, monkeypatch) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 3))
+    y = np.where(X[:, 0] + 0.5 * X[:, 1] > 0, "yes", "no")
+    csv = tmp_path / "data" / "table.csv"
+    csv.parent.mkdir()
+    csv.write_text("a,b,c,label\n" + "".join(f"{r[0]:.4f},{r[1]:.4f},{r[2]:.4f},{t}\n" for r, t in zip(X, y)))
+    monkeypatch.chdir(csv.parent)
+    args = ["compare", "table.csv", "--target", "label", "--variant", "tiny:hidden=4", "--epochs", "3", "--seeds", "1",
+            "--quiet", "--out", str(compared_copy)]
+    result = invoke(runner, args)
+    assert result.exit_code == 0, result.output
+    assert not (compared_copy / "decision_boundaries.png").exists()  # 3-D data: the 2-D figures of before are gone
+    assert (compared_copy / "loss_curves.png").is_file()
+    document = json.loads((compared_copy / "results.json").read_text())
+    assert document["dataset"]["name"] == str(csv.resolve())
+    assert document["dataset"]["feature_names"] == ["a", "b", "c"] and document["dataset"]["class_names"] == ["no", "yes"]
+    monkeypatch.chdir(tmp_path)  # the stored absolute path lets `report` run from anywhere
+    rebuilt = invoke(runner, ["report", str(compared_copy)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert _table(rebuilt.stdout) == _table(result.stdout)
+    csv.unlink()
+    missing = invoke(runner, ["report", str(compared_copy)])
+    assert missing.exit_code == 2 and "Cannot rebuild the data set" in missing.stderr and "CSV file not found" in missing.stderr

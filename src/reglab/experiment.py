@@ -242,12 +242,17 @@ def _write_outputs(
     out: Path, ds: Dataset, runs: list[Run], record: ExperimentRecord, *, missing: list[tuple[str, int]] | None = None
 ) -> CompareResult:
     from reglab.analysis import diagnose_all, format_table, summarize, table_rows
-    from reglab.figures import save_figures
+    from reglab.figures import CAPTIONS, save_figures
     from reglab.report import ReportContent, write_report
 
     summaries = summarize(runs)
     verdicts = diagnose_all(runs, dataset=ds)
     figures = save_figures(runs, ds, out)
+    written = {Path(figure.path).name for figure in figures}
+    for name in CAPTIONS:  # a figure of an earlier comparison that this one does not draw (2-D only ones)
+        stale = out / f"{name}.png"
+        if stale.name not in written and stale.is_file():
+            stale.unlink()
     created = now()
     results = write_results(
         out / "results.json",
