@@ -243,3 +243,38 @@ def test_runs_are_returned_variant_major(moons):
         ("baseline", 4), ("baseline", 7), ("batchnorm=true", 4), ("batchnorm=true", 7), ("l1=0.001", 4), ("l1=0.001", 7),
     ]
     assert all(math.isfinite(r.metrics["val_loss"]) for r in runs)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return reglab.load_dataset("digits", seed=0, train_size=0.3)
+
+
+def test_cnn_trains_on_digits_and_exports_a_plain_module(digits):
+    variant = reglab.Variant(conv=(4, 8), hidden=(16,), conv_dropout=0.2, dropout=0.2, l2=1e-4, epochs=6)
+    run = reglab.train(digits, [variant], seeds=[0], progress=False)[0]
+    assert run.metrics["val_acc"] > 0.5  # ten classes: chance is 0.1
+    module = run.module()
+    kinds = [type(layer).__name__ for layer in module]
+    assert kinds == ["Unflatten", "Conv2d", "ReLU", "Dropout", "MaxPool2d", "Dropout", "Conv2d", "ReLU", "Dropout",
+                     "MaxPool2d", "Dropout", "Flatten", "Linear", "ReLU", "Dropout", "Linear", "Softmax"]
+    out = _module_outputs(run, digits.X_val)
+    log_loss = -np.mean(np.log(out[np.arange(len(digits.y_val)), digits.y_val]))
+    assert log_loss == pytest.approx(run.metrics["val_loss"], rel=1e-4)
+
+
+def test_cnn_batched_equals_alone_and_max_norm_holds_per_filter(digits):
+    variants = [
+        reglab.Variant(name="plain", conv=(4,), hidden=(8,), epochs=3),
+        reglab.Variant(name="reg", conv=(4,), hidden=(8,), epochs=3, conv_dropout=0.3, max_norm=0.5),
+    ]
+    batched = reglab.train(digits, variants, seeds=[1], progress=False)
+    alone = reglab.train(digits, variants[1:], seeds=[1], progress=False)[0]
+    np.testing.assert_allclose(batched[1].history["val_loss"], alone.history["val_loss"], rtol=1e-4)
+    kernel = batched[1].members[0]["kernels"][0]  # [9, 4]: one column per filter
+    assert np.linalg.norm(kernel, axis=0).max() <= 0.5 + 1e-5
+
+
+def test_conv_needs_image_data(moons):
+    with pytest.raises(reglab.ReglabError, match="conv needs image data"):
+        reglab.train(moons, ["conv=4"], progress=False)

@@ -22,6 +22,8 @@ def _as_text(value) -> str:
         return "none"
     if isinstance(value, bool):
         return str(value).lower()
+    if value == ():
+        return "none"
     if isinstance(value, tuple):
         return "x".join(str(v) for v in value)
     if isinstance(value, float):

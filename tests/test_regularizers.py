@@ -118,13 +118,13 @@ def test_dropout_keeps_the_expectation_and_drops_the_rate():
     piece = Dropout.build([Variant(hidden=(4,), dropout=0.3), Variant(hidden=(4,))])
     streams = ModelStreams([(0, 0), (0, 0)])
     h = torch.ones(2, 20000, 4)
-    out = piece.perturb(h, 1, streams)
+    out = piece.perturb(h, "hidden1", streams)
     dropped = (out[0] == 0).float().mean().item()
     assert dropped == pytest.approx(0.3, abs=0.01)
     assert out[0].mean().item() == pytest.approx(1.0, abs=0.02)
     torch.testing.assert_close(out[0].unique(), torch.tensor([0.0, 1 / 0.7]))
     assert torch.equal(out[1], h[1])  # the model without dropout is untouched
-    assert torch.equal(piece.perturb(h, 0, streams), h)  # no dropout on the inputs
+    assert torch.equal(piece.perturb(h, "input", streams), h)  # no dropout on the inputs
 
 
 def test_dropout_is_identity_in_evaluation():
@@ -148,10 +148,10 @@ def test_gaussian_noise_has_the_documented_std_and_positions():
     piece = GaussianNoise.build(variants)
     streams = ModelStreams([(0, 0), (1, 0)])
     h = torch.zeros(2, 50000, 3)
-    inputs = piece.perturb(h, 0, streams)
+    inputs = piece.perturb(h, "input", streams)
     assert inputs[0].std().item() == pytest.approx(0.5, rel=0.02)
     assert torch.equal(inputs[1], h[1])  # model 1 has no input noise
-    hidden = piece.perturb(h, 1, streams)
+    hidden = piece.perturb(h, "hidden1", streams)
     assert torch.equal(hidden[0], h[0])  # a single value perturbs the inputs only
     assert hidden[1].std().item() == pytest.approx(2.0, rel=0.02)
 

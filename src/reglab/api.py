@@ -56,7 +56,7 @@ def train(
     for variant in parsed:
         _check_fits(variant, dataset)
     specs = [RunSpec(v, s, i * len(seed_list) + j) for i, v in enumerate(parsed) for j, s in enumerate(seed_list)]
-    groups = make_groups(specs, dataset.n_features, dataset.n_outputs, max_models=max_models)
+    groups = make_groups(specs, dataset.n_features, dataset.n_outputs, dataset.image_shape, max_models=max_models)
     splits = {
         name: Split.of(getattr(dataset, f"X_{name}"), getattr(dataset, f"y_{name}"), dataset.task)
         for name in ("train", "val", "test")
@@ -79,6 +79,13 @@ def train(
 
 def _check_fits(variant: Variant, dataset: Dataset) -> None:
     """Refuse settings that cannot apply to this data set, before any training."""
+    if variant.conv:
+        if dataset.image_shape is None:
+            raise ReglabError(f"Variant '{variant.label}': conv needs image data (such as digits); {dataset.name} has no image shape.")
+        if min(dataset.image_shape) < 2 ** len(variant.conv):
+            raise ReglabError(
+                f"Variant '{variant.label}': {len(variant.conv)} pooling blocks shrink {dataset.image_shape} images to nothing; use fewer conv blocks."
+            )
     if variant.monitor == "val_acc" and dataset.task == "regression":
         raise ReglabError(f"Variant '{variant.label}': monitor=val_acc needs a classification task; {dataset.name} is regression.")
     expected = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse"}[dataset.task]

@@ -21,7 +21,7 @@ Attributes:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from reglab.engine.network import Architecture
-from reglab.export import EnsembleMean, mlp_module
+from reglab.export import EnsembleMean, member_module
 from reglab.variant import Variant
 
 
@@ -58,7 +58,7 @@ class Run:
     def module(self) -> nn.Module:
         """A plain ``torch.nn.Module`` in eval mode holding the trained weights (see :mod:`reglab.export`)."""
         dropout = self.variant.per_layer("dropout", len(self.arch.hidden))
-        nets = [mlp_module(self.arch, state, self.task, dropout) for state in self.members]
+        nets = [member_module(self.arch, state, self.task, dropout, self.variant.conv_dropout) for state in self.members]
         return nets[0] if len(nets) == 1 else EnsembleMean(nets).eval()
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
@@ -82,8 +82,8 @@ class Run:
             "label": self.variant.label,
             "seed": self.seed,
             "task": self.task,
-            "arch": {"n_inputs": self.arch.n_inputs, "hidden": list(self.arch.hidden), "n_outputs": self.arch.n_outputs,
-                     "activation": self.arch.activation, "batchnorm": self.arch.batchnorm},
+            "arch": {**asdict(self.arch), "hidden": list(self.arch.hidden), "conv": list(self.arch.conv),
+                     "image_shape": list(self.arch.image_shape) if self.arch.image_shape else None},
             "history": self.history,
             "metrics": self.metrics,
             "members": [{role: [a.tolist() for a in arrays] for role, arrays in state.items()} for state in self.members],
@@ -92,14 +92,16 @@ class Run:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Run:
         """Rebuild a run saved with :meth:`to_dict`."""
-        arch = data["arch"]
+        arch = dict(data["arch"])
+        arch.update(hidden=tuple(arch["hidden"]), conv=tuple(arch.get("conv", ())))
+        arch["image_shape"] = tuple(arch["image_shape"]) if arch.get("image_shape") else None
         return cls(
             variant=Variant.from_dict(data["variant"]),
             seed=int(data["seed"]),
             history={k: list(v) for k, v in data["history"].items()},
             metrics=dict(data["metrics"]),
             task=data["task"],
-            arch=Architecture(arch["n_inputs"], tuple(arch["hidden"]), arch["n_outputs"], arch["activation"], arch["batchnorm"]),
+            arch=Architecture(**arch),
             members=[
                 {role: [np.asarray(a, dtype=np.float32) for a in arrays] for role, arrays in state.items()}
                 for state in data["members"]

@@ -69,6 +69,8 @@ class Rule:
 
 PARAMETERS: dict[str, Rule] = {
     "hidden": Rule("hidden", "hidden layer sizes, e.g. 64x32; none = linear/logistic model"),
+    "conv": Rule("hidden", "filters of each 3x3 convolution + 2x2 max-pool block before the dense layers (image data), e.g. 8x16"),
+    "conv_dropout": Rule("float", "dropout rate after each convolution's activation and after each pooling", 0.0, 1.0, closed_high=False),
     "activation": Rule("choice", "hidden activation", choices=("relu", "tanh", "gelu", "sigmoid", "elu", "leaky_relu")),
     "dropout": Rule("float", "inverted dropout rate after each hidden activation", 0.0, 1.0, closed_high=False, per_layer=True),
     "noise": Rule("float", "std of Gaussian noise added in training: one value = inputs only; input/h1/h2... per position", 0.0, per_layer=True),
@@ -106,6 +108,8 @@ class Variant:
 
     name: str | None = None
     hidden: tuple[int, ...] = (64, 32)
+    conv: tuple[int, ...] = ()
+    conv_dropout: float = 0.0
     activation: str = "relu"
     dropout: PerLayer = 0.0
     noise: PerLayer = 0.0

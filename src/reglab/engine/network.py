@@ -6,8 +6,9 @@ Layer ``l`` holds ``weight[l]`` of shape ``[K, fan_in, fan_out]`` and
 the cost per step does not grow with a Python loop over models.
 
 A hidden layer is ``linear → [batch norm] → activation → perturbations``
-(noise, dropout: whatever the regularizers do at that position); the output
-layer is linear and returns logits.  Initialization follows Keras' defaults,
+(noise, dropout: whatever the regularizers do at that position, named
+``"input"``, ``"hidden1"``, ``"hidden2"``, …); the output layer is linear and
+returns logits.  Initialization follows Keras' defaults,
 as in the seed notebook: Glorot-uniform weights,
 ``w ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out))``, zero biases, batch-norm
 scale 1 and shift 0.
@@ -41,24 +42,40 @@ ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {
 BN_MOMENTUM = 0.1
 BN_EPS = 1e-5
 
-Perturb = Callable[[Tensor, int], Tensor]
-"""``perturb(h, position)``: training-time change of the input (position 0) or of hidden layer ``position``."""
+Perturb = Callable[[Tensor, str], Tensor]
+"""``perturb(h, position)``: training-time change at a named position (``"input"``, ``"hidden1"``, …)."""
 
 
 @dataclass(frozen=True)
 class Architecture:
-    """What fixes the shapes of a network: sizes, activation and batch norm."""
+    """What fixes the shapes of a network: sizes, activation, batch norm, convolution blocks.
+
+    ``conv`` lists the filters of each convolution block (empty for an MLP);
+    those need ``image_shape``, the (height, width) of the one-channel images
+    that the flat inputs hold.
+    """
 
     n_inputs: int
     hidden: tuple[int, ...]
     n_outputs: int
     activation: str = "relu"
     batchnorm: bool = False
+    conv: tuple[int, ...] = ()
+    image_shape: tuple[int, int] | None = None
+
+    @property
+    def dense_inputs(self) -> int:
+        """Inputs of the dense part: the flattened output of the last pooling, or ``n_inputs``."""
+        if not self.conv:
+            return self.n_inputs
+        height, width = self.image_shape
+        shrink = 2 ** len(self.conv)
+        return self.conv[-1] * (height // shrink) * (width // shrink)
 
     @property
     def sizes(self) -> tuple[int, ...]:
-        """Layer widths from input to output."""
-        return (self.n_inputs, *self.hidden, self.n_outputs)
+        """Widths of the dense layers from their input to the output."""
+        return (self.dense_inputs, *self.hidden, self.n_outputs)
 
 
 class StackedMLP:
@@ -94,10 +111,14 @@ class StackedMLP:
 
     def forward(self, x: Tensor, *, training: bool, perturb: Perturb | None = None) -> Tensor:
         """Logits ``[K, B, n_outputs]`` for inputs ``[K, B, n_inputs]`` (or ``[B, n_inputs]``, shared)."""
-        act = ACTIVATIONS[self.arch.activation]
         h = x.expand(self.n_models, *x.shape[-2:]) if x.dim() == 2 else x
         if training and perturb is not None:
-            h = perturb(h, 0)
+            h = perturb(h, "input")
+        return self.dense(h, training=training, perturb=perturb)
+
+    def dense(self, h: Tensor, *, training: bool, perturb: Perturb | None = None) -> Tensor:
+        """The dense layers on features ``[K, B, sizes[0]]``, without the input perturbation."""
+        act = ACTIVATIONS[self.arch.activation]
         last = len(self.weights) - 1
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
             h = torch.baddbmm(b, h, w)
@@ -107,7 +128,7 @@ class StackedMLP:
                 h = self._batchnorm(h, l, training)
             h = act(h)
             if training and perturb is not None:
-                h = perturb(h, l + 1)
+                h = perturb(h, f"hidden{l + 1}")
         raise AssertionError("unreachable: a network has an output layer")
 
     def _batchnorm(self, h: Tensor, layer: int, training: bool) -> Tensor:

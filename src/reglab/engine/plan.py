@@ -1,8 +1,8 @@
 """Grouping runs for the batched engine.
 
 Runs can share one batched computation when their networks have the same
-shapes and they take the same steps: same architecture (hidden sizes,
-activation, batch norm), optimizer family, batch size, number of epochs and
+shapes and they take the same steps: same architecture (convolution blocks,
+hidden sizes, activation, batch norm), optimizer family, batch size, number of epochs and
 ensemble size.  Everything else (penalties, dropout, noise, constraints,
 learning rate, momentum, early stopping) may differ from model to model.
 """
@@ -46,18 +46,27 @@ class Group:
         return [run.variant for run in self.runs for _ in range(self.members)]
 
 
-def group_key(variant: Variant, n_inputs: int, n_outputs: int) -> tuple:
+def group_key(variant: Variant, n_inputs: int, n_outputs: int, image_shape: tuple[int, int] | None = None) -> tuple:
     """What must be equal for two runs to train in one batch."""
-    arch = Architecture(n_inputs, variant.hidden, n_outputs, variant.activation, variant.batchnorm)
+    arch = Architecture(
+        n_inputs, variant.hidden, n_outputs, variant.activation, variant.batchnorm,
+        variant.conv, image_shape if variant.conv else None,
+    )
     family = "sgd" if variant.optimizer == "sgd" else "adam"
     return (arch, family, variant.batch_size, variant.epochs, variant.ensemble)
 
 
-def make_groups(runs: list[RunSpec], n_inputs: int, n_outputs: int, max_models: int = 1024) -> list[Group]:
+def make_groups(
+    runs: list[RunSpec],
+    n_inputs: int,
+    n_outputs: int,
+    image_shape: tuple[int, int] | None = None,
+    max_models: int = 1024,
+) -> list[Group]:
     """Partition runs into groups (first-seen order), each of at most ``max_models`` models."""
     buckets: dict[tuple, list[RunSpec]] = {}
     for run in runs:
-        buckets.setdefault(group_key(run.variant, n_inputs, n_outputs), []).append(run)
+        buckets.setdefault(group_key(run.variant, n_inputs, n_outputs, image_shape), []).append(run)
     groups = []
     for (arch, family, batch_size, epochs, members), members_runs in buckets.items():
         per_group = max(1, max_models // members)

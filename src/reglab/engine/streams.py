@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-PURPOSES = {"init": 0, "order": 1, "perturb": 2}
+PURPOSES = {"init": 0, "order": 1, "perturb": 2, "init_conv": 3}
 
 
 def stream_seed(seed: int, member: int, purpose: str) -> int:

@@ -21,7 +21,8 @@ import torch
 from torch import Tensor
 
 from reglab.callbacks import build_callbacks
-from reglab.engine.network import BN_MOMENTUM, StackedMLP
+from reglab.engine.convnet import StackedCNN
+from reglab.engine.network import BN_MOMENTUM, Architecture, StackedMLP
 from reglab.engine.objective import evaluate, training_loss
 from reglab.engine.optimizers import make_optimizer
 from reglab.engine.plan import Group
@@ -68,7 +69,7 @@ def train_group(
     runs, members = len(group.runs), group.members
     run_variants = [run.variant for run in group.runs]
     slots = group.slots
-    net = StackedMLP(group.arch, slots)
+    net = make_network(group.arch, slots)
     params = net.parameters()
     for p in params:
         p.requires_grad_(True)
@@ -156,7 +157,12 @@ def train_group(
     ]
 
 
-def _epoch_logs(net: StackedMLP, regularizers: list, splits: dict[str, Split], task: str, members: int) -> dict[str, Tensor]:
+def make_network(arch: Architecture, slots: list[tuple[int, int]]) -> StackedMLP | StackedCNN:
+    """A :class:`StackedCNN` when the architecture has convolution blocks, else a :class:`StackedMLP`."""
+    return StackedCNN(arch, slots) if arch.conv else StackedMLP(arch, slots)
+
+
+def _epoch_logs(net: StackedMLP | StackedCNN, regularizers: list, splits: dict[str, Split], task: str, members: int) -> dict[str, Tensor]:
     """Per-run figures of the current weights: losses, accuracy/R², penalty, weight statistics."""
     with torch.no_grad():
         logs: dict[str, Tensor] = {}
@@ -175,7 +181,7 @@ def _epoch_logs(net: StackedMLP, regularizers: list, splits: dict[str, Split], t
         return logs
 
 
-def _final_metrics(net: StackedMLP, regularizers: list, splits: dict[str, Split], task: str, members: int) -> dict[str, Tensor]:
+def _final_metrics(net: StackedMLP | StackedCNN, regularizers: list, splits: dict[str, Split], task: str, members: int) -> dict[str, Tensor]:
     """The logs of the final (or restored) weights, with the test split."""
     logs = _epoch_logs(net, regularizers, splits, task, members)
     with torch.no_grad():
@@ -200,7 +206,7 @@ def _outcome(
     final: dict[str, Tensor],
     stopped_epoch: Tensor,
     diverged: Tensor,
-    net: StackedMLP,
+    net: StackedMLP | StackedCNN,
     members: int,
 ) -> RunOutcome:
     epochs = int(stopped_epoch[r])

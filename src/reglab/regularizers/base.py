@@ -44,8 +44,8 @@ class Regularizer:
         """Per-model penalty ``[K]`` added to the data loss, or ``None``."""
         return None
 
-    def perturb(self, h: Tensor, position: int, streams: ModelStreams) -> Tensor:
-        """Training-time change of the activations at ``position`` (0 = inputs)."""
+    def perturb(self, h: Tensor, position: str, streams: ModelStreams) -> Tensor:
+        """Training-time change of the activations at ``position`` (``"input"``, ``"conv1"``, ``"pool1"``, ``"hidden1"``, …)."""
         return h
 
     def before_update(self, net: StackedMLP, lr: Tensor) -> None:

@@ -6,8 +6,10 @@ so its masks are the same whether it trains alone or in a batch.
 
 * ``dropout=p`` (one rate, or one per hidden layer): after each hidden
   activation, ``h <- h * m / (1 - p)`` with ``m ~ Bernoulli(1 - p)`` per unit
-  and example (inverted dropout, as ``torch.nn.Dropout``), so ``E[h] `` is
-  unchanged in training and evaluation needs no rescaling.
+  and example (inverted dropout, as ``torch.nn.Dropout``), so ``E[h]`` is
+  unchanged in training and evaluation needs no rescaling.  In a CNN,
+  ``conv_dropout=p`` does the same after each convolution's activation and
+  after each pooling, where the seed notes put it.
 * ``noise=s``: ``h <- h + s * N(0, 1)``; a single value perturbs the inputs
   only, ``noise=s0/s1/...`` gives one standard deviation for the inputs and
   each hidden activation (Keras' ``GaussianNoise``).
@@ -26,31 +28,34 @@ from reglab.variant import Variant
 
 
 class _PerPosition(Regularizer):
-    """A perturbation with one per-model setting for each position (0 = inputs)."""
+    """A perturbation with one per-model setting at each named position."""
 
-    def __init__(self, table: list[list[float]]) -> None:
-        # table[position][model]
-        self.table = table
-        self.users = [[k for k, value in enumerate(row) if value > 0] for row in table]
-        self.values = [torch.tensor([row[k] for k in users]).view(-1, 1, 1) for row, users in zip(table, self.users)]
+    def __init__(self, table: dict[str, list[float]]) -> None:
+        """``table[position][k]``: the setting of model ``k`` at ``position``."""
+        self.users = {pos: [k for k, value in enumerate(row) if value > 0] for pos, row in table.items()}
+        self.values = {
+            pos: torch.tensor([row[k] for k in self.users[pos]]).view(-1, *[1] * 4) for pos, row in table.items()
+        }
 
     @staticmethod
-    def settings(variant: Variant) -> tuple[float, ...]:
-        """The setting at every position, inputs first."""
+    def settings(variant: Variant) -> dict[str, float]:
+        """The setting at every position where the variant perturbs (others are 0)."""
         raise NotImplementedError
 
     @classmethod
     def build(cls, variants: Sequence[Variant]) -> Regularizer | None:
         rows = [cls.settings(v) for v in variants]
-        if not any(any(row) for row in rows):
+        positions = {pos for row in rows for pos, value in row.items() if value > 0}
+        if not positions:
             return None
-        return cls([list(column) for column in zip(*rows)])
+        return cls({pos: [row.get(pos, 0.0) for row in rows] for pos in positions})
 
-    def perturb(self, h: Tensor, position: int, streams: ModelStreams) -> Tensor:
-        users = self.users[position]
+    def perturb(self, h: Tensor, position: str, streams: ModelStreams) -> Tensor:
+        users = self.users.get(position)
         if not users:
             return h
-        changed = self.apply(h[users], self.values[position], streams, users)
+        value = self.values[position].view(-1, *[1] * (h.dim() - 1))
+        changed = self.apply(h[users], value, streams, users)
         out = h.clone()
         out[users] = changed
         return out
@@ -63,8 +68,12 @@ class Dropout(_PerPosition):
     """Inverted dropout after each hidden activation: ``h * Bernoulli(1 - p) / (1 - p)``."""
 
     @staticmethod
-    def settings(variant: Variant) -> tuple[float, ...]:
-        return (0.0, *variant.per_layer("dropout", len(variant.hidden)))
+    def settings(variant: Variant) -> dict[str, float]:
+        rates = variant.per_layer("dropout", len(variant.hidden))
+        table = {f"hidden{l + 1}": rate for l, rate in enumerate(rates)}
+        for block in range(1, len(variant.conv) + 1):
+            table[f"conv{block}"] = table[f"pool{block}"] = variant.conv_dropout
+        return table
 
     def apply(self, h: Tensor, value: Tensor, streams: ModelStreams, users: list[int]) -> Tensor:
         keep = streams.uniform(users, tuple(h.shape[1:])) >= value
@@ -75,8 +84,9 @@ class GaussianNoise(_PerPosition):
     """Additive Gaussian noise ``h + s * N(0, 1)`` at the inputs and/or hidden activations."""
 
     @staticmethod
-    def settings(variant: Variant) -> tuple[float, ...]:
-        return variant.noise_per_position()
+    def settings(variant: Variant) -> dict[str, float]:
+        names = ["input", *(f"hidden{l + 1}" for l in range(len(variant.hidden)))]
+        return dict(zip(names, variant.noise_per_position()))
 
     def apply(self, h: Tensor, value: Tensor, streams: ModelStreams, users: list[int]) -> Tensor:
         return h + value * streams.normal(users, tuple(h.shape[1:]))
