@@ -370,3 +370,12 @@ def test_csv_compare_end_to_end_and_stale_figures_removed(compared_copy: Path, t
     csv.unlink()
     missing = invoke(runner, ["report", str(compared_copy)])
     assert missing.exit_code == 2 and "Cannot rebuild the data set" in missing.stderr and "CSV file not found" in missing.stderr
+
+
+def test_report_of_a_preset_says_how_to_reproduce_it(tmp_path: Path, runner) -> None:
+    out = tmp_path / "out"
+    result = invoke(runner, ["compare", "--preset", "seed", "--n-samples", "60", "--epochs", "2", "--seeds", "1", "-q",
+                             "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    html = (out / "report.html").read_text()
+    assert f"reglab compare moons --n-samples 60 --preset seed --seeds 1 --epochs 2 --out {out}" in html

@@ -112,7 +112,7 @@ def compare(
     seed_list = _seeds(seeds)
     record = ExperimentRecord(
         dataset=ds.name, options=dict(ds.options), variants=tuple(v.to_dict() for v in wanted),
-        specs=tuple(_spec_text(v) for v in parse_variants(list(variants))), seeds=tuple(seed_list),
+        specs=tuple(_spec_text(v) for v in variants), seeds=tuple(seed_list),
         epochs=epochs, preset=preset, created=now(), reglab_version=reglab_version(),
     )
     out = Path(out_dir)
@@ -204,8 +204,10 @@ def _seeds(seeds: Sequence[int]) -> list[int]:
     return seed_list
 
 
-def _spec_text(variant: Variant) -> str:
-    """The short form that parses back to ``variant`` with its label."""
+def _spec_text(variant: str | Variant) -> str:
+    """A spec as the user typed it, or the short form that parses back to a ``Variant`` with its label."""
+    if isinstance(variant, str):
+        return variant.strip()
     short = variant.short_form()
     if not short:
         return variant.label if variant.label == "baseline" else f"{variant.label}:baseline"
