@@ -1,0 +1,332 @@
+"""The outputs of a sweep: PNG figures, ``results.json`` and ``report.html`` (same form as ``compare``).
+
+``results.json`` is the compare document (:mod:`reglab.results_file`: every
+run's settings, seed, history and metrics) with one more top-level key,
+``"sweep"``::
+
+    "sweep": {
+      "params": [{"name": "l2", "stronger": "larger", "values": [1e-05, ...]}],   # values weak -> strong
+      "base": {...},                          # Variant.settings() of the base
+      "rule": "...",                          # the one-SE rule in words
+      "threshold": 0.351,                     # best mean val loss + 1 SE
+      "best": {"index": 3, "label": "l2=0.01", "values": {"l2": 0.01}},
+      "chosen": {...},                        # same keys: the one-SE choice
+      "points": [{"label", "values", "region", "val_loss_se",
+                  "stats": {"val_loss": {"mean", "std", "n"}, ...}}, ...],
+      "path": {"feature_norms": [[[...]]], "first_layer_zero_fraction": [[...]],
+               "kept": [[[...]]]} or null,     # [point][seed][feature] / [point][seed]
+      "selection": {"kept", "informative", "precision", "recall"} or null
+    }
+
+``report.html`` is one self-contained page with the reglab report style:
+the choice in words, the data set, the table per grid point, the feature
+selection, the figures (embedded PNGs) and the command that reproduces it.
+"""
+
+from __future__ import annotations
+
+import base64
+import shlex
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from reglab.errors import ReglabError
+from reglab.figures import DPI, FigureFile, plot_dataset
+from reglab.report.command import FLAGS, changed_options, option_text
+from reglab.report.style import CSS
+from reglab.results_file import reglab_version, results_document, strict_json, write_results
+from reglab.store import ExperimentRecord, now
+from reglab.sweep.figures import (
+    plot_boundaries_at,
+    plot_heatmap,
+    plot_path,
+    plot_sparsity_path,
+    plot_validation_curve,
+)
+from reglab.sweep.result import SweepResult
+
+REPORT_FILE = "report.html"
+RESULTS_FILE = "results.json"
+RULE = ("one-standard-error rule: the strongest regularization whose mean validation loss (over seeds) is at most "
+        "the lowest mean validation loss plus its standard error (std / sqrt(seeds))")
+STAT_KEYS = ("train_loss", "val_loss", "test_loss", "train_acc", "val_acc", "test_acc", "train_r2", "val_r2", "test_r2",
+             "generalization_gap", "exact_zero_fraction", "near_zero_fraction", "weight_l2", "best_epoch", "stopped_epoch")
+
+CAPTIONS = {
+    "sweep_dataset": ("The data set", "Training points (filled) and validation points (hollow), coloured by class."),
+    "validation_curve": (
+        "Validation curve",
+        "Training (dashed) and validation (solid) loss and score against the parameter, mean over seeds with a ±1 std "
+        "band; regularization grows to the right. Red shading: overfitting (validation loss above the one-SE "
+        "threshold and a larger train/validation gap than at the best point); amber: underfitting (validation loss "
+        "above the threshold and a higher training loss than at the best point). The star marks the lowest "
+        "validation loss, the green line the one-standard-error choice."),
+    "heatmap": (
+        "Validation loss over the grid",
+        "Mean validation loss and generalization gap at each pair of values; regularization grows to the right and "
+        "upwards. Star: lowest validation loss; green frame: the one-SE choice (largest sum of strength ranks "
+        "within one standard error of the best)."),
+    "regularization_path": (
+        "Regularization path",
+        "Left: each first-layer weight against λ (first seed), like scikit-learn's Lasso path. Right: per input "
+        "feature, the norm of its outgoing weights; a feature is kept while its norm stays above the dashed cut. "
+        "Informative features (when known) are drawn in colour, the others in grey."),
+    "sparsity_path": (
+        "Sparsity and feature selection",
+        "Share of exactly-zero weights against λ, and how many input features are kept; with known informative "
+        "features, the precision and recall of that selection (mean over seeds)."),
+    "boundaries": (
+        "Decision boundaries: too weak, chosen, too strong",
+        "What the network predicts (first seed) at the weakest grid point, at the one-SE choice and at the strongest "
+        "point. Too weak winds around single training points (overfitting); too strong is too smooth to follow the "
+        "classes (underfitting)."),
+}
+
+
+def write_outputs(result: SweepResult, out: Path) -> SweepResult:
+    """Write the figures, ``results.json`` and ``report.html`` into ``out``; fill the paths in ``result``."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ReglabError(f"Cannot create the output directory '{out}': {error.strerror or error}.") from None
+    result.out_dir = out
+    result.figures = save_sweep_figures(result, out)
+    created = now()
+    document = results_document(result.dataset, result.runs, seeds=result.seeds, epochs=result.epochs, created=created)
+    document["sweep"] = strict_json(sweep_section(result))
+    result.results = write_results(out / RESULTS_FILE, document)
+    path = out / REPORT_FILE
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(render_report(result, created), encoding="utf-8")
+    temporary.replace(path)
+    result.report = path
+    return result
+
+
+def save_sweep_figures(result: SweepResult, out: Path) -> list[FigureFile]:
+    """Draw the figures that apply to this sweep and write them as PNG, in reading order."""
+    makers: list[tuple[str, Callable[[], Figure]]] = []
+    if result.is_2d:
+        makers.append(("heatmap", lambda: plot_heatmap(result)))
+    else:
+        makers.append(("validation_curve", lambda: plot_validation_curve(result)))
+    if result.path is not None:
+        makers += [("regularization_path", lambda: plot_path(result)), ("sparsity_path", lambda: plot_sparsity_path(result))]
+    if result.dataset.is_2d:
+        makers += [("boundaries", lambda: plot_boundaries_at(result)), ("sweep_dataset", lambda: plot_dataset(result.dataset))]
+    files = []
+    for name, make in makers:
+        path = out / f"{name}.png"
+        try:
+            make().savefig(path, dpi=DPI)
+        except OSError as error:
+            raise ReglabError(f"Cannot write the figure '{path}': {error.strerror or error}.") from None
+        title, caption = CAPTIONS[name]
+        files.append(FigureFile(name, title, path, caption))
+    return files
+
+
+# -- results.json ---------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _point_ref(result: SweepResult, index: int) -> dict[str, Any]:
+    point = result.points[index]
+    return {"index": index, "label": point.label,
+            "values": {p.name: _jsonable(v) for p, v in zip(result.params, point.values)}}
+
+
+def sweep_section(result: SweepResult) -> dict[str, Any]:
+    """The ``"sweep"`` part of ``results.json`` (see the module docstring)."""
+    points = [
+        {
+            "label": p.label,
+            "values": {spec.name: _jsonable(v) for spec, v in zip(result.params, p.values)},
+            "region": p.region,
+            "val_loss_se": p.val_loss_se,
+            "stats": {k: {"mean": s.mean, "std": s.std, "n": s.n} for k, s in p.stats.items() if k in STAT_KEYS},
+        }
+        for p in result.points
+    ]
+    section: dict[str, Any] = {
+        "params": [{"name": p.name, "stronger": p.stronger, "values": [_jsonable(v) for v in values]}
+                   for p, values in zip(result.params, result.values)],
+        "base": result.base.settings(),
+        "rule": RULE,
+        "threshold": result.threshold,
+        "best": _point_ref(result, result.best),
+        "chosen": _point_ref(result, result.chosen),
+        "points": points,
+        "path": None,
+        "selection": None,
+    }
+    if result.path is not None:
+        section["path"] = {
+            "feature_norms": result.path.norms.tolist(),
+            "first_layer_zero_fraction": result.path.zero_fraction.tolist(),
+            "kept": [[list(k) for k in point] for point in result.path.kept],
+        }
+        chosen = result.selection() or {}
+        section["selection"] = {
+            "kept": list(chosen.get("kept", ())),
+            "kept_per_seed": [list(k) for k in chosen.get("kept_per_seed", [])],
+            "informative": list(chosen["informative"]) if "informative" in chosen else None,
+            "precision": {"mean": chosen["precision"].mean, "std": chosen["precision"].std} if "precision" in chosen else None,
+            "recall": {"mean": chosen["recall"].mean, "std": chosen["recall"].std} if "recall" in chosen else None,
+        }
+    return section
+
+
+# -- report.html -----------------------------------------------------------------------------
+
+
+def render_report(result: SweepResult, created: str = "") -> str:
+    """The whole page as a string (every piece of user text escaped)."""
+    ds = result.dataset
+    params = " × ".join(p.name for p in result.params)
+    title = f"reglab sweep: {params} on {Path(ds.name).name}"
+    points = len(result.points)
+    subtitle = (f"{points} grid points × {len(result.seeds)} seed{'s' * (len(result.seeds) != 1)} · "
+                f"{result.base.epochs} epochs · base {result.base.short_form() or 'defaults'} · mean ± std over seeds")
+    sections = [_choice_section(result), _dataset_section(result), _table_section(result),
+                _selection_section(result), _figures_section(result), _reproduce_section(result)]
+    nav = "".join(f'<a href="#{a}">{n}</a>' for a, n in (("choice", "Choice"), ("dataset", "Data set"), ("table", "Table"),
+                                                           ("figures", "Figures"), ("reproduce", "Reproduce")))
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="reglab {escape(reglab_version())}">
+<title>{escape(title)}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<header class="top"><div class="inner">
+<h1>{escape(title)}</h1>
+<p class="sub">{escape(subtitle)}</p>
+<nav>{nav}</nav>
+</div></header>
+<main>
+{"".join(sections)}
+<footer>Made by reglab {escape(reglab_version())} on {escape(created)}.
+Files beside this page: results.json (every run's settings, history and metrics, and the sweep's analysis), runs.sqlite (the runs with their weights) and the figures as PNG.</footer>
+</main>
+</body>
+</html>
+"""
+
+
+def _choice_section(result: SweepResult) -> str:
+    chosen, best = result.chosen_point, result.best_point
+    what = ", ".join(f"{p.name} = {p.text(v)}" for p, v in zip(result.params, chosen.values))
+    over = [p.label for p in result.points if p.region == "overfitting"]
+    under = [p.label for p in result.points if p.region == "underfitting"]
+    lines = [
+        f"<p><strong>Chosen: {escape(what)}</strong>, validation loss {chosen.mean('val_loss'):.4f} ± "
+        f"{chosen.std('val_loss'):.4f}.</p>",
+        f"<p>The lowest mean validation loss is {best.mean('val_loss'):.4f} at {escape(best.label)} (standard error "
+        f"{best.val_loss_se:.4f}); the choice is the {escape(RULE[len('one-standard-error rule: '):])}, "
+        f"i.e. at most {result.threshold:.4f}.</p>",
+    ]
+    if over:
+        lines.append(f"<p>Overfitting side (too weak): {escape(', '.join(over))}.</p>")
+    if under:
+        lines.append(f"<p>Underfitting side (too strong): {escape(', '.join(under))}.</p>")
+    return f'<section id="choice"><h2>Choice</h2><div class="card verdict good-fit">{"".join(lines)}</div></section>'
+
+
+def _dataset_section(result: SweepResult) -> str:
+    return (f'<section id="dataset"><h2>Data set</h2><div class="card"><p>{escape(result.dataset.describe())}</p>'
+            f'<p class="note">Options: {escape(_options_text(result))}</p></div></section>')
+
+
+def _options_text(result: SweepResult) -> str:
+    return ", ".join(f"{k}={option_text(v)}" for k, v in result.dataset.options.items())
+
+
+def _table_section(result: SweepResult) -> str:
+    score = "r2" if result.dataset.task == "regression" else "acc"
+    name = "R²" if score == "r2" else "acc"
+    header = [*(p.name for p in result.params), "region", "train loss", "val loss", "SE", f"train {name}",
+              f"val {name}", "gap", "zeros"]
+    rows = []
+    for p in result.points:
+        mark = " ★" if p.index == result.best else ""
+        mark += " ✔ chosen" if p.index == result.chosen else ""
+        cells = [spec.text(v) for spec, v in zip(result.params, p.values)]
+        cells[0] += mark
+        cells += [p.region or "—", p.stats["train_loss"].format(".3f"), p.stats["val_loss"].format(".3f"),
+                  f"{p.val_loss_se:.3f}", p.stats.get(f"train_{score}").format(".3f") if f"train_{score}" in p.stats else "—",
+                  p.stats.get(f"val_{score}").format(".3f") if f"val_{score}" in p.stats else "—",
+                  p.stats["generalization_gap"].format(".3f"), p.stats["exact_zero_fraction"].format(".1%")]
+        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+    return (f'<section id="table"><h2>Table</h2><div class="scroll"><table><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div><p class="note">One row per grid point, from the weakest '
+            "to the strongest regularization; mean ± std over seeds; SE = standard error of the mean validation loss; "
+            "★ lowest validation loss; gap = validation − training loss; zeros = exactly-zero weights.</p></section>")
+
+
+def _selection_section(result: SweepResult) -> str:
+    selection = result.selection()
+    if selection is None:
+        return ""
+    names = result.dataset.feature_names
+    kept = ", ".join(names[i] for i in selection["kept"]) or "none"
+    lines = [f"<p>At the chosen λ, {len(selection['kept'])} of {result.dataset.n_features} input features are kept "
+             f"by at least half of the seeds: {escape(kept)}.</p>"]
+    if "precision" in selection:
+        informative = ", ".join(names[i] for i in selection["informative"])
+        lines.append(
+            f"<p>The informative features are {escape(informative)}. Precision {selection['precision'].format('.2f')}, "
+            f"recall {selection['recall'].format('.2f')} (mean ± std over seeds).</p>")
+    lines.append('<p class="note">A feature is kept when the L2 norm of its outgoing first-layer weights is at least '
+                 "0.25 × the largest feature norm and at least 0.01 (docs/sweep.md).</p>")
+    return f'<section id="selection"><h2>Feature selection</h2><div class="card">{"".join(lines)}</div></section>'
+
+
+def _figures_section(result: SweepResult) -> str:
+    blocks = []
+    for figure in result.figures:
+        data = base64.b64encode(Path(figure.path).read_bytes()).decode("ascii")
+        blocks.append(
+            f'<figure class="card" id="figure-{escape(figure.name)}"><img src="data:image/png;base64,{data}" '
+            f'alt="{escape(figure.title)}"><figcaption><strong>{escape(figure.title)}</strong>{escape(figure.caption)} '
+            f'<span class="note">({escape(Path(figure.path).name)})</span></figcaption></figure>')
+    return f'<section id="figures"><h2>Figures</h2>{"".join(blocks)}</section>'
+
+
+def command_line(result: SweepResult) -> str:
+    """``reglab sweep ...`` reproducing ``result`` into its output directory, shell-quoted."""
+    ds = result.dataset
+    record = ExperimentRecord(dataset=ds.name, options=dict(ds.options), variants=(), specs=(), seeds=result.seeds)
+    words = ["reglab", "sweep", ds.name]
+    for key, value in changed_options(record).items():
+        words += [FLAGS[key], option_text(value)] if key in FLAGS else ["--option", f"{key}={option_text(value)}"]
+    for spec, values in zip(result.params, result.values):
+        words += ["--param", spec.name, "--values", ",".join(_exact(spec, v) for v in values)]
+    if result.base.short_form():
+        words += ["--base", result.base.short_form()]
+    seeds = list(result.seeds)
+    words += ["--seeds", str(len(seeds))] if seeds == list(range(len(seeds))) else []
+    words += ["--out", str(result.out_dir or "reglab-sweep")]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def _exact(spec: Any, value: Any) -> str:
+    return format(value, ".12g") if spec.kind == "float" else spec.text(value)
+
+
+def _reproduce_section(result: SweepResult) -> str:
+    note = "" if list(result.seeds) == list(range(len(result.seeds))) else (
+        f"<p class=\"note\">Seeds {escape(str(list(result.seeds)))}: pass them as seeds=[...] from Python.</p>")
+    return (f'<section id="reproduce"><h2>Reproduce</h2><p>From a shell (runs already in the directory\'s runs.sqlite '
+            f"are not retrained):</p><pre>{escape(command_line(result))}</pre>{note}</section>")
