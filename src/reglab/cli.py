@@ -256,6 +256,16 @@ def _csv_path(name: str) -> str:
     return name
 
 
+def _register_sweep() -> None:
+    """``reglab sweep``: defined in :mod:`reglab.sweep.command`, sharing this app's error handling."""
+    from reglab.sweep.command import sweep_command
+
+    app.command(name="sweep")(sweep_command)
+
+
+_register_sweep()
+
+
 def main() -> None:
     """The ``reglab`` console script."""
     app(prog_name="reglab")

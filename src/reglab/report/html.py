@@ -26,6 +26,9 @@ from reglab.results_file import reglab_version
 from reglab.store import ExperimentRecord
 from reglab.variant import Variant
 
+DATASET_FIGURE = "dataset"
+"""The figure shown beside the data set's description rather than with the others."""
+
 TASK_WORDS = {"binary": "binary classification", "multiclass": "multiclass classification", "regression": "regression"}
 
 
@@ -67,11 +70,12 @@ def render_report(content: ReportContent) -> str:
     """The whole page as a string."""
     ds, record = content.dataset, content.record
     title = f"reglab report: {_dataset_title(ds.name)}"
+    beside_data = [f for f in content.figures if f.name == DATASET_FIGURE]
     sections = [
-        _dataset_section(ds, record),
+        _dataset_section(ds, record, beside_data),
         _verdicts_section(content.verdicts),
         _table_section(content.table, record),
-        _figures_section(content.figures),
+        _figures_section([f for f in content.figures if f.name != DATASET_FIGURE]),
         _reproduce_section(content),
     ]
     missing = ""
@@ -131,7 +135,7 @@ def _subtitle(ds: Dataset, record: ExperimentRecord) -> str:
     )
 
 
-def _dataset_section(ds: Dataset, record: ExperimentRecord) -> str:
+def _dataset_section(ds: Dataset, record: ExperimentRecord, figures: Sequence[Any]) -> str:
     options = "".join(
         f"<dt>{escape(str(key))}</dt><dd>{escape(_value(value))}</dd>" for key, value in record.options.items()
     )
@@ -140,13 +144,14 @@ def _dataset_section(ds: Dataset, record: ExperimentRecord) -> str:
         "All options at their defaults." if not changed
         else "Changed from the defaults: " + ", ".join(f"{k}={_value(v)}" for k, v in changed.items()) + "."
     )
+    pictures = "".join(_figure(figure, card=False) for figure in figures)
     return f"""
 <section id="dataset"><h2>Data set</h2>
-<div class="card">
+<div class="card{' split' if pictures else ''}"><div>
 <p>{escape(ds.describe())}</p>
 <p class="note">{escape(note)}</p>
-<details><summary>All options</summary><dl class="options">{options}</dl></details>
-</div>
+<dl class="options">{options}</dl>
+</div>{pictures}</div>
 </section>"""
 
 
@@ -185,7 +190,7 @@ def _table_section(rows: list[list[str]], record: ExperimentRecord) -> str:
     header = "".join(f'<th scope="col">{escape(cell)}</th>' for cell in rows[0])
     body = "".join(
         "<tr>" + "".join(
-            (f'<th scope="row">{escape(cell)}</th>' if i == 0 else f"<td>{escape(cell)}</td>")
+            (f'<th scope="row">{escape(cell)}</th>' if i == 0 else f"<td>{_cell(cell)}</td>")
             for i, cell in enumerate(row)
         ) + "</tr>"
         for row in rows[1:]
@@ -203,16 +208,28 @@ exactly 0, near-zero |w| &lt; 1e-3; weight statistics cover the weight matrices,
 </section>"""
 
 
+def _cell(text: str) -> str:
+    """A table cell; ``"mean ± std"`` shows the spread smaller, under the mean."""
+    mean, sep, spread = text.partition(" ± ")
+    if not sep:
+        return escape(text)
+    return f'{escape(mean)}<span class="sd">± {escape(spread)}</span>'
+
+
+def _figure(figure: Any, *, card: bool = True) -> str:
+    """One figure: the PNG embedded as a data URI, its title and caption."""
+    data = base64.b64encode(Path(figure.path).read_bytes()).decode("ascii")
+    kind = ' class="card"' if card else ""
+    return (
+        f'<figure{kind} id="figure-{escape(_kind_class(figure.name))}">'
+        f'<img src="data:image/png;base64,{data}" alt="{escape(figure.title)}">'
+        f"<figcaption><strong>{escape(figure.title)}</strong>{escape(figure.caption)}"
+        f' <span class="note">({escape(Path(figure.path).name)})</span></figcaption></figure>'
+    )
+
+
 def _figures_section(figures: Sequence[Any]) -> str:
-    blocks = []
-    for figure in figures:
-        data = base64.b64encode(Path(figure.path).read_bytes()).decode("ascii")
-        blocks.append(
-            f'<figure class="card" id="figure-{escape(_kind_class(figure.name))}">'
-            f'<img src="data:image/png;base64,{data}" alt="{escape(figure.title)}">'
-            f"<figcaption><strong>{escape(figure.title)}</strong>{escape(figure.caption)}"
-            f" <span class=\"note\">({escape(Path(figure.path).name)})</span></figcaption></figure>"
-        )
+    blocks = [_figure(figure) for figure in figures]
     if not blocks:
         return ""
     return f"""

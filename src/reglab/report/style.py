@@ -54,6 +54,11 @@ tbody tr, tbody tr th { background: var(--paper); }
 tbody tr:nth-child(even), tbody tr:nth-child(even) th { background: #fafbfc; }
 tbody tr:hover, tbody tr:hover th { background: #eef4fb; }
 .note { color: var(--muted); font-size: 0.88rem; margin-top: 8px; }
+td .sd { display: block; color: var(--muted); font-size: 0.78rem; }
+.split { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 500px); gap: 24px; align-items: start; }
+.split figure { margin: 0; }
+.split figcaption { font-size: 0.85rem; }
+@media (max-width: 900px) { .split { grid-template-columns: 1fr; } }
 figure { margin: 0 0 22px; }
 figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 figcaption { margin-top: 10px; color: var(--ink); font-size: 0.93rem; }
@@ -62,7 +67,7 @@ pre {
   background: #1f2630; color: #e8edf2; border-radius: 8px; padding: 12px 14px; overflow-x: auto;
   font: 0.85rem/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; word-break: break-word;
 }
-table.settings td, table.settings th { text-align: left; white-space: normal; }
+table.settings td, table.settings th { text-align: left; white-space: normal; vertical-align: top; }
 table.settings code { font-size: 0.85rem; }
 footer { color: var(--muted); font-size: 0.85rem; margin-top: 40px; border-top: 1px solid var(--line); padding-top: 12px; }
 @media print { nav { display: none; } .card, .scroll { border-color: #bbb; } }
