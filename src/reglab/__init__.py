@@ -12,8 +12,9 @@ from reglab.api import train
 from reglab.data import Dataset, dataset_catalog, load_dataset
 from reglab.errors import ReglabError
 from reglab.run import Run
+from reglab import sweep  # a package that is also callable: reglab.sweep(ds, "l2", "1e-5:1:log9")
 from reglab.variant import PARAMETERS, Variant
 
 __version__ = _version("reglab")
 
-__all__ = ["PARAMETERS", "Dataset", "ReglabError", "Run", "Variant", "dataset_catalog", "load_dataset", "train"]
+__all__ = ["PARAMETERS", "Dataset", "ReglabError", "Run", "Variant", "dataset_catalog", "load_dataset", "sweep", "train"]

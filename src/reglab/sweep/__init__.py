@@ -12,8 +12,15 @@
 * :mod:`reglab.sweep.core`: :func:`sweep` (training with the run store, resume).
 * :mod:`reglab.sweep.figures`, :mod:`reglab.sweep.report`: the PNGs, ``report.html``, ``results.json``.
 
+``reglab.sweep`` is this package AND can be called like :func:`sweep`
+(``reglab.sweep(ds, "l2", "1e-5:1:log9")``), as issue 6 asks; its submodules
+still import normally (``from reglab.sweep.grid import parse_grid``).
+
 See ``docs/sweep.md``.
 """
+
+import sys as _sys
+import types as _types
 
 from reglab.sweep.choice import Choice, choose_2d, one_standard_error, regions, standard_error
 from reglab.sweep.core import analyse, sweep
@@ -27,3 +34,13 @@ __all__ = [
     "analyse", "choose_2d", "feature_norms", "get_param", "kept_features", "one_standard_error", "parse_grid",
     "regions", "score_selection", "standard_error", "sweep",
 ]
+
+
+class _CallablePackage(_types.ModuleType):
+    """Lets ``reglab.sweep(...)`` call :func:`sweep` while ``reglab.sweep`` stays a package."""
+
+    def __call__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return sweep(*args, **kwargs)
+
+
+_sys.modules[__name__].__class__ = _CallablePackage

@@ -113,7 +113,7 @@ def get_param(name: str) -> SweepParam:
     if not isinstance(name, str) or name not in SWEEP_PARAMS:
         hint = did_you_mean(str(name), SWEEP_PARAMS)
         raise ReglabError(
-            f"Invalid value for argument `param`: expected one of {{{', '.join(SWEEP_PARAMS)}}}. "
-            f"Received: param={name!r}.{hint}"
+            f"Cannot sweep {name!r} (--param): expected one of {{{', '.join(SWEEP_PARAMS)}}}. "
+            f"Received: {name!r}.{hint}"
         )
     return SWEEP_PARAMS[name]

@@ -26,6 +26,7 @@ selection, the figures (embedded PNGs) and the command that reproduces it.
 from __future__ import annotations
 
 import base64
+import math
 import shlex
 from collections.abc import Callable
 from html import escape
@@ -34,6 +35,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from reglab.analysis import Stat
 from reglab.errors import ReglabError
 from reglab.figures import DPI, FigureFile, plot_dataset
 from reglab.report.command import FLAGS, changed_options, option_text
@@ -252,27 +254,47 @@ def _options_text(result: SweepResult) -> str:
     return ", ".join(f"{k}={option_text(v)}" for k, v in result.dataset.options.items())
 
 
-def _table_section(result: SweepResult) -> str:
+def table_rows(result: SweepResult) -> list[list[str]]:
+    """The per-point table as strings: a header row, then one row per grid point (weak → strong).
+
+    ``★`` marks the lowest validation loss and ``✔`` the one-SE choice; cells are ``mean ± std`` over seeds.
+    """
     score = "r2" if result.dataset.task == "regression" else "acc"
     name = "R²" if score == "r2" else "acc"
-    header = [*(p.name for p in result.params), "region", "train loss", "val loss", "SE", f"train {name}",
-              f"val {name}", "gap", "zeros"]
-    rows = []
+    rows = [[*(p.name for p in result.params), "", "region", "train loss", "val loss", "SE", f"train {name}",
+             f"val {name}", "gap", "zeros"]]
+    missing = Stat(math.nan, math.nan, 0)
     for p in result.points:
-        mark = " ★" if p.index == result.best else ""
-        mark += " ✔ chosen" if p.index == result.chosen else ""
-        cells = [spec.text(v) for spec, v in zip(result.params, p.values)]
-        cells[0] += mark
-        cells += [p.region or "—", p.stats["train_loss"].format(".3f"), p.stats["val_loss"].format(".3f"),
-                  f"{p.val_loss_se:.3f}", p.stats.get(f"train_{score}").format(".3f") if f"train_{score}" in p.stats else "—",
-                  p.stats.get(f"val_{score}").format(".3f") if f"val_{score}" in p.stats else "—",
-                  p.stats["generalization_gap"].format(".3f"), p.stats["exact_zero_fraction"].format(".1%")]
-        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+        mark = ("★" if p.index == result.best else "") + ("✔" if p.index == result.chosen else "")
+        stat = lambda key: p.stats.get(key, missing)  # noqa: E731
+        rows.append([
+            *(spec.text(v) for spec, v in zip(result.params, p.values)), mark, p.region or "—",
+            stat("train_loss").format(".3f"), stat("val_loss").format(".3f"), f"{p.val_loss_se:.3f}",
+            stat(f"train_{score}").format(".3f"), stat(f"val_{score}").format(".3f"),
+            stat("generalization_gap").format(".3f"), stat("exact_zero_fraction").format(".1%"),
+        ])
+    return rows
+
+
+def format_table(result: SweepResult) -> str:
+    """:func:`table_rows` aligned for a terminal."""
+    rows = table_rows(result)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) if i <= len(result.params) + 1 else c.rjust(w)
+                       for i, (c, w) in enumerate(zip(row, widths))).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _table_section(result: SweepResult) -> str:
+    rows = table_rows(result)
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows[1:])
     return (f'<section id="table"><h2>Table</h2><div class="scroll"><table><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div><p class="note">One row per grid point, from the weakest '
-            "to the strongest regularization; mean ± std over seeds; SE = standard error of the mean validation loss; "
-            "★ lowest validation loss; gap = validation − training loss; zeros = exactly-zero weights.</p></section>")
+            f'<tbody>{body}</tbody></table></div><p class="note">One row per grid point, from the weakest '
+            "to the strongest regularization; mean ± std over seeds; ★ lowest mean validation loss; ✔ the one-SE "
+            "choice; SE = standard error of the mean validation loss; gap = validation − training loss; "
+            "zeros = exactly-zero weights.</p></section>")
 
 
 def _selection_section(result: SweepResult) -> str:
