@@ -144,7 +144,7 @@ def test_restored_weights_are_judged_at_the_kept_epoch() -> None:
     assert kept.kind == "good fit"
     assert kept.evidence["kept_epoch"] == 20 and kept.evidence["stopped_early"] == 1.0
     assert "Early stopping ended training at epoch 30 of 500 and restored the weights of epoch 20" in kept.summary
-    assert "risen 25% above its minimum at epoch 20" in kept.summary and "470 epochs before" in kept.summary
+    assert "risen 25% above its level at epoch 20 (0.4)" in kept.summary and "470 epochs before" in kept.summary
     # the same curves without restoring: the final weights overfit
     assert diagnose_curves("es", train, val, epochs=500).kind == "overfits"
 
@@ -152,7 +152,8 @@ def test_restored_weights_are_judged_at_the_kept_epoch() -> None:
 def test_early_stop_on_a_plateau_says_training_was_skipped() -> None:
     verdict = diagnose_curves("es", [0.3] * 15, [0.35] * 15, epochs=100, kept_epoch=10)
     assert verdict.kind == "good fit"
-    assert "had not improved since epoch 1" in verdict.summary and "85 planned epochs" in verdict.summary
+    assert "had stopped improving (at the stop it was 0.0% above its level at epoch 10)" in verdict.summary
+    assert "85 planned epochs" in verdict.summary
 
 
 def test_full_length_run_has_no_early_stopping_note() -> None:
@@ -174,9 +175,18 @@ def test_diagnose_averages_seeds_over_the_common_prefix() -> None:
     ]
     verdict = diagnose(runs)
     assert verdict.evidence["epochs_run"] == 3  # the shortest seed
-    assert verdict.evidence["kept_epoch"] == 2  # restore_best: the minimum of the mean curve
+    assert verdict.evidence["kept_epoch"] == 2  # restore_best: the (median) best epoch of the seeds
     assert verdict.evidence["val_loss"] == pytest.approx(0.5)
     assert "epochs 3–4 (by seed) of 10" in verdict.summary
+
+
+def test_diagnose_names_the_restored_epochs_of_each_seed() -> None:
+    runs = [
+        scripted_run("es", 0, [0.5, 0.4, 0.3, 0.2, 0.1], [0.6, 0.5, 0.7, 0.8, 0.9], early_stopping=3, epochs=10),
+        scripted_run("es", 1, [0.5, 0.4, 0.3, 0.2, 0.1], [0.6, 0.5, 0.4, 0.8, 0.9], early_stopping=3, epochs=10),
+    ]
+    verdict = diagnose(runs)
+    assert "restored the weights of its best epochs (2–3 by seed)" in verdict.summary
 
 
 def test_diagnose_with_one_diverged_seed() -> None:
@@ -215,7 +225,7 @@ def test_chance_loss() -> None:
 # -- a real run -------------------------------------------------------------------------
 def test_a_big_baseline_on_few_samples_overfits() -> None:
     ds = reglab.load_dataset("moons", n_samples=200, noise=0.3, train_size=0.3, seed=0)
-    runs = reglab.train(ds, ["hidden=64x64,lr=0.02"], seeds=[0, 1], epochs=80, progress=False)
+    runs = reglab.train(ds, ["hidden=64x64,lr=0.02,batch_size=full"], seeds=[0, 1], epochs=80, progress=False)
     (verdict,) = diagnose_all(runs, dataset=ds)
     assert verdict.kind == "overfits", verdict.summary
     assert verdict.evidence["val_rise"] > OVERFIT_RISE

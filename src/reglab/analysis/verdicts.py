@@ -103,6 +103,7 @@ def diagnose_curves(
     kept_epoch: int | None = None,
     diverged: bool = False,
     stopped_epochs: tuple[int, int] | None = None,
+    kept_epochs: tuple[int, int] | None = None,
 ) -> Verdict:
     """Apply the rules of this module to one pair of loss curves (one value per epoch).
 
@@ -121,6 +122,7 @@ def diagnose_curves(
         diverged: force the ``"diverged"`` kind (a non-finite loss in the
             curves has the same effect).
         stopped_epochs: ``(first, last)`` stop epoch over seeds, for the text only.
+        kept_epochs: ``(first, last)`` restored epoch over seeds, for the text only.
     """
     train = np.asarray(train_loss, dtype=float)
     val = np.asarray(val_loss, dtype=float)
@@ -180,7 +182,7 @@ def diagnose_curves(
         where = "its minimum" if k == m else f"{_pct(rise)} above its minimum of {_num(v_m)} at epoch {m + 1}"
         text = (f"good fit: {at} its validation loss is {_num(v_k)} ({where}) and its training loss "
                 f"{_num(t_k)}: no sign of overfitting or underfitting.")
-    note = _early_stopping_note(train, val, epochs, kept_epoch, stopped_epochs)
+    note = _early_stopping_note(train, val, epochs, kept_epoch, stopped_epochs, kept_epochs)
     return Verdict(label, kind, text + (" " + note if note else ""), evidence)
 
 
@@ -217,16 +219,14 @@ def diagnose(
     if chance_loss is None:
         chance_loss = _chance_loss(first.task, n_classes=first.arch.n_outputs)
     train, val = mean_curve(runs, "train_loss"), mean_curve(runs, "val_loss")
-    kept = None
+    kept = kept_range = None
     if variant.early_stopping is not None and variant.restore_best and len(val):
-        if variant.monitor == "val_acc":
-            kept = int(np.nanargmax(mean_curve(runs, "val_acc"))) + 1
-        else:
-            kept = int(np.nanargmin(val)) + 1
+        bests = [_best_epoch(run, variant.monitor) for run in runs]
+        kept, kept_range = int(round(float(np.median(bests)))), (min(bests), max(bests))
     lengths = [len(run.history.get("val_loss", [])) for run in runs]
     return diagnose_curves(
         label, train, val, reference_loss=reference, chance_loss=chance_loss, epochs=variant.epochs,
-        kept_epoch=kept, stopped_epochs=(min(lengths), max(lengths)),
+        kept_epoch=kept, stopped_epochs=(min(lengths), max(lengths)), kept_epochs=kept_range,
     )
 
 
@@ -283,30 +283,45 @@ def _diverged_verdict(label: str, epoch: int | None, n: int | None) -> Verdict:
 
 def _early_stopping_note(
     train: np.ndarray, val: np.ndarray, epochs: int | None, kept_epoch: int | None,
-    stopped_epochs: tuple[int, int] | None,
+    stopped_epochs: tuple[int, int] | None, kept_epochs: tuple[int, int] | None,
 ) -> str:
     n = len(val)
+    kept_text = None
+    if kept_epoch is not None:
+        first, last = kept_epochs if kept_epochs is not None else (kept_epoch, kept_epoch)
+        kept_text = f"epoch {first}" if first == last else f"its best epochs ({first}–{last} by seed)"
     if epochs is None or n >= epochs:
         if kept_epoch is not None and kept_epoch < n:
-            return (f"Early stopping did not trigger within the {n} epochs; the weights of epoch "
-                    f"{kept_epoch} (lowest validation loss) were restored.")
+            return (f"Early stopping did not trigger within the {n} epochs; the weights of {kept_text} "
+                    f"(lowest validation loss) were restored.")
         if kept_epoch is not None:
             return f"Early stopping did not trigger within the {n} epochs (the last epoch was the best)."
         return ""
     first, last = stopped_epochs if stopped_epochs is not None else (n, n)
     when = f"epoch {first}" if first == last else f"epochs {first}–{last} (by seed)"
     text = f"Early stopping ended training at {when} of {epochs}"
-    text += f" and restored the weights of epoch {kept_epoch}" if kept_epoch is not None else ""
-    m = int(np.argmin(val))
-    rise = _relative_change(val[-1], val[m])
-    fall = -_relative_change(train[-1], train[m])
+    text += f" and restored the weights of {kept_text}" if kept_text else ""
+    ref = min(kept_epoch, n) - 1 if kept_epoch is not None else int(np.argmin(val))
+    rise = _relative_change(val[-1], val[ref])
+    fall = -_relative_change(train[-1], train[ref])
     skipped = epochs - n
     if rise > OVERFIT_RISE and fall > TRAIN_FALL:
-        return text + (f"; by then the validation loss had risen {_pct(rise)} above its minimum at epoch {m + 1} "
-                       f"while the training loss kept falling ({_num(train[m])} → {_num(train[-1])}): it cut "
-                       f"overfitting short, {skipped} epochs before the planned end.")
-    return text + (f"; the validation loss had not improved since epoch {m + 1} (it ended {_pct(rise)} above that "
-                   f"minimum), so {skipped} planned epochs of further fitting to the training set were skipped.")
+        return text + (f"; by then the validation loss had risen {_pct(rise)} above its level at epoch {ref + 1} "
+                       f"({_num(val[ref])}) while the training loss kept falling ({_num(train[ref])} → "
+                       f"{_num(train[-1])}): it cut overfitting short, {skipped} epochs before the planned end.")
+    return text + (f"; the validation loss had stopped improving (at the stop it was {_pct(rise)} above its level "
+                   f"at epoch {ref + 1}), so {skipped} planned epochs of further fitting to the training set "
+                   f"were skipped.")
+
+
+def _best_epoch(run: Run, monitor: str) -> int:
+    """The epoch (from 1) early stopping restores: the best of ``monitor`` in this run's history."""
+    values = np.asarray(run.history.get(monitor) or run.history.get("val_loss", []), dtype=float)
+    if values.size == 0:
+        return 1
+    if monitor == "val_acc":
+        return int(np.argmax(np.where(np.isfinite(values), values, -np.inf))) + 1
+    return int(np.argmin(np.where(np.isfinite(values), values, np.inf))) + 1
 
 
 def _without_early_stopping(variant, groups: dict[str, list[Run]]) -> str | None:

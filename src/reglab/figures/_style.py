@@ -49,7 +49,7 @@ BASELINE_COLOR = "#3a3a3a"
 """The variant labelled ``baseline`` is drawn in dark grey, the reference every other colour is read against."""
 PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#9c9d1a", "#17becf",
-    "#393b79", "#843c39", "#637939", "#7b4173", "#8c6d31", "#00a087", "#b15928", "#6a3d9a", "#0b5394",
+    "#393b79", "#e7298a", "#637939", "#7b4173", "#8c6d31", "#00a087", "#b15928", "#6a3d9a", "#0b5394",
 )
 """Variant colours in order of appearance (tab10 without its grey, then darker/lighter companions)."""
 CLASS_COLORS = ("#2166ac", "#b2182b", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")

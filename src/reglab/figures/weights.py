@@ -95,9 +95,12 @@ def plot_weight_distributions(runs: Sequence[Run], *, colors: Mapping[str, str] 
     last.set_xlim(start - 0.4, high + 0.2)
     step = max(1, int(np.ceil((high - low) / 8)))
     ticks = list(range(int(high), int(np.ceil(low)) - 1, -step))[::-1]
+    clipped = finite.size > 0 and np.log10(np.abs(finite).min()) < low
+    if clipped and int(low) not in ticks:
+        ticks.insert(0, int(low))
     last.set_xticks(([LOG_FLOOR + 1] if has_zeros else []) + ticks,
-                    (["0"] if has_zeros else []) + [f"$10^{{{t}}}$" for t in ticks])
+                    (["0"] if has_zeros else []) + [("≤" if clipped and t == int(low) else "") + f"$10^{{{t}}}$" for t in ticks])
     last.set_xlabel(f"|w|, log scale (% of weights; dashed: {NEAR_ZERO:g}" + ("; hatched: exact zeros" if has_zeros else "") + ")")
-    hist_axes[0].set_title("Histograms of |w|", pad=14)
+    hist_axes[0].set_title("Histograms of |w|\n", fontsize=10)  # the second line leaves room for the variant name
     fig.suptitle("First-layer weight distributions (all seeds pooled)", fontsize=10.5)
     return fig
