@@ -27,7 +27,7 @@ nav a:hover { text-decoration: underline; }
 dl.options { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 10px 0 0; font-size: 0.92rem; }
 dl.options dt { color: var(--muted); }
 dl.options dd { margin: 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-.verdicts { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 12px; }
+.verdicts { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 12px; align-items: start; }
 .verdict { border-left: 5px solid var(--muted); }
 .verdict.overfits { border-left-color: var(--over); }
 .verdict.underfits { border-left-color: var(--under); }
