@@ -89,7 +89,7 @@ def save_figures(runs: Sequence[Run], dataset: Dataset, out_dir: Path | str) -> 
         path = out / f"{name}.png"
         figure = make()
         try:
-            figure.savefig(path, dpi=DPI)
+            figure.savefig(path, dpi=DPI, bbox_inches="tight", pad_inches=0.15)
         except OSError as error:
             raise ReglabError(f"Cannot write the figure {str(path)!r}: {error.strerror or error}.") from None
         title, caption = CAPTIONS[name]
