@@ -39,29 +39,91 @@ class StepSizes:
         return rate if self.scales is None else rate / self.scales[index]
 
 
-class BatchedAdam:
-    """Adam over a list of ``[K, ...]`` parameters."""
+class _FlatState:
+    """Optimizer state for a list of ``[K, ...]`` parameters, kept in one flat buffer per quantity.
+
+    Parameter ``i`` occupies ``[offsets[i], offsets[i + 1])`` of every flat
+    buffer, model-major inside (``p.reshape(-1)``), so each elementwise update
+    is one operation for all parameters and models.  ``grad_views`` are views
+    of the flat gradient buffer shaped like the parameters: a backward pass
+    that writes into them hands its gradients over without a copy.
+    """
 
     def __init__(self, params: list[Tensor]) -> None:
         self.params = params
-        self.m = [torch.zeros_like(p) for p in params]
-        self.v = [torch.zeros_like(p) for p in params]
-        self.denominators: list[Tensor] = []
+        self.models = params[0].shape[0]
+        sizes = [p.numel() for p in params]
+        self.offsets = [0]
+        for size in sizes:
+            self.offsets.append(self.offsets[-1] + size)
+        self.per_model = [size // self.models for size in sizes]
+        self.grads = self.zeros()
+        self.grad_views = self.views(self.grads)
+        self.update = self.zeros()
+        self.update_views = self.views(self.update)
+        self._lr_key: tuple[Tensor, int] | None = None
+        self._lr_flat = self.zeros()
+
+    def zeros(self) -> Tensor:
+        return torch.zeros(self.offsets[-1], dtype=self.params[0].dtype)
+
+    def views(self, flat: Tensor) -> list[Tensor]:
+        """``flat`` cut into tensors shaped like the parameters."""
+        return [flat[a:b].view(p.shape) for a, b, p in zip(self.offsets, self.offsets[1:], self.params)]
+
+    def per_element(self, values: Tensor) -> Tensor:
+        """A per-model ``[K]`` setting repeated over every element of every parameter (flat)."""
+        column = values.to(self.params[0].dtype).reshape(self.models, 1)
+        return torch.cat([column.expand(self.models, n).reshape(-1) for n in self.per_model])
+
+    def lr(self, lr: Tensor) -> Tensor:
+        """``lr`` per element, rebuilt only when a different (or modified) ``[K]`` tensor comes in."""
+        key = (lr, lr._version)
+        if self._lr_key is None or self._lr_key[0] is not lr or self._lr_key[1] != lr._version:
+            self._lr_flat = self.per_element(lr)
+            self._lr_key = key
+        return self._lr_flat
+
+    def flat_grads(self, grads: list[Tensor]) -> Tensor:
+        """The gradients as one flat tensor (no copy when they are :attr:`grad_views`)."""
+        if grads is self.grad_views:
+            return self.grads
+        return torch.cat([g.reshape(-1) for g in grads], out=self.grads)
+
+    def apply(self) -> None:
+        """``p <- p - update`` for every parameter."""
+        torch._foreach_sub_(self.params, self.update_views)
+
+
+class BatchedAdam:
+    """Adam over a list of ``[K, ...]`` parameters (one flat state for all of them)."""
+
+    def __init__(self, params: list[Tensor]) -> None:
+        self.params = params
+        self.state = _FlatState(params)
+        self.m = self.state.zeros()
+        self.v = self.state.zeros()
+        self.denominator = self.state.zeros()
+        self.denominators: list[Tensor] = self.state.views(self.denominator)
         self.t = 0
+
+    @property
+    def grad_views(self) -> list[Tensor]:
+        """Gradient buffers shaped like the parameters; :meth:`step` reads them without a copy."""
+        return self.state.grad_views
 
     def step(self, grads: list[Tensor], lr: Tensor) -> None:
         """One update; ``lr`` is ``[K]`` (0 leaves a model unchanged)."""
         self.t += 1
         correction1 = 1 - BETA1**self.t
         root_correction2 = math.sqrt(1 - BETA2**self.t)
-        step = (lr / correction1).view(-1, 1, 1)
-        self.denominators = []
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
-            m.lerp_(g, 1 - BETA1)
-            v.mul_(BETA2).addcmul_(g, g, value=1 - BETA2)
-            denom = v.sqrt().div_(root_correction2).add_(EPS)
-            p.sub_(step * m / denom)
-            self.denominators.append(denom)
+        g = self.state.flat_grads(grads)
+        self.m.lerp_(g, 1 - BETA1)
+        self.v.mul_(BETA2).addcmul_(g, g, value=1 - BETA2)
+        torch.sqrt(self.v, out=self.denominator).div_(root_correction2).add_(EPS)
+        update = torch.div(self.state.lr(lr), correction1, out=self.state.update)  # lr / (1 - b1^t)
+        update.mul_(self.m).div_(self.denominator)
+        self.state.apply()
 
     def step_sizes(self, lr: Tensor) -> StepSizes:
         """Per-coordinate steps of the last update: ``lr / (sqrt(v_hat) + eps)``."""
@@ -69,23 +131,28 @@ class BatchedAdam:
 
 
 class BatchedSGD:
-    """SGD with (heavy-ball) momentum over a list of ``[K, ...]`` parameters."""
+    """SGD with (heavy-ball) momentum over a list of ``[K, ...]`` parameters (one flat state)."""
 
     def __init__(self, params: list[Tensor], momentum: Tensor) -> None:
         self.params = params
-        self.momentum = momentum.view(-1, 1, 1)
-        self.buffers: list[Tensor] | None = None
+        self.state = _FlatState(params)
+        self.momentum = self.state.per_element(momentum)
+        self.buffer: Tensor | None = None
+
+    @property
+    def grad_views(self) -> list[Tensor]:
+        """Gradient buffers shaped like the parameters; :meth:`step` reads them without a copy."""
+        return self.state.grad_views
 
     def step(self, grads: list[Tensor], lr: Tensor) -> None:
         """One update; ``lr`` is ``[K]`` (0 leaves a model unchanged)."""
-        if self.buffers is None:
-            self.buffers = [g.clone() for g in grads]
+        g = self.state.flat_grads(grads)
+        if self.buffer is None:
+            self.buffer = g.clone()
         else:
-            for buf, g in zip(self.buffers, grads):
-                buf.mul_(self.momentum).add_(g)
-        rate = lr.view(-1, 1, 1)
-        for p, buf in zip(self.params, self.buffers):
-            p.sub_(rate * buf)
+            self.buffer.mul_(self.momentum).add_(g)
+        torch.mul(self.state.lr(lr), self.buffer, out=self.state.update)
+        self.state.apply()
 
     def step_sizes(self, lr: Tensor) -> StepSizes:
         """Per-coordinate steps of the last update: ``lr`` everywhere."""

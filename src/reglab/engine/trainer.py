@@ -21,6 +21,7 @@ import torch
 from torch import Tensor
 
 from reglab.callbacks import build_callbacks
+from reglab.engine import backprop
 from reglab.engine.convnet import StackedCNN
 from reglab.engine.network import BN_MOMENTUM, Architecture, StackedMLP
 from reglab.engine.objective import evaluate, training_loss
@@ -82,6 +83,7 @@ def train_group(
     momentum = torch.tensor([v.momentum for v in group.model_variants])
     optimizer = make_optimizer(group.optimizer, params, momentum)
     base_lr = torch.tensor([v.lr for v in group.model_variants])
+    manual = backprop.supports(net, regularizers)
 
     train = splits["train"]
     n = train.X.shape[0]
@@ -106,18 +108,23 @@ def train_group(
         running = torch.zeros(len(slots))
         for start in range(0, n, batch):
             xb, yb = X_epoch[:, start : start + batch], y_epoch[:, start : start + batch]
-            logits = net.forward(xb, training=True, perturb=perturb)
-            data_loss = training_loss(logits, yb, task)
-            objective = data_loss
-            for piece in regularizers:
-                penalty = piece.penalty(net)
-                if penalty is not None:
-                    objective = objective + penalty
-            grads = torch.autograd.grad(objective.sum(), params)
+            if manual:
+                with torch.no_grad():
+                    grads = optimizer.grad_views
+                    data_loss = backprop.loss_and_grads(net, xb, yb, task, regularizers, grads)
+            else:
+                logits = net.forward(xb, training=True, perturb=perturb)
+                data_loss = training_loss(logits, yb, task)
+                objective = data_loss
+                for piece in regularizers:
+                    penalty = piece.penalty(net)
+                    if penalty is not None:
+                        objective = objective + penalty
+                grads = list(torch.autograd.grad(objective.sum(), params))
             with torch.no_grad():
                 for piece in regularizers:
                     piece.before_update(net, lr)
-                optimizer.step(list(grads), lr)
+                optimizer.step(grads, lr)
                 steps = optimizer.step_sizes(lr)
                 for piece in regularizers:
                     piece.after_update(net, steps)

@@ -4,7 +4,9 @@ A :class:`Regularizer` acts on K stacked models at once (see
 :class:`~reglab.engine.network.StackedMLP`) and may do any of four things, each
 a hook that does nothing by default:
 
-* ``penalty(net)``: a number per model added to the training loss, ``[K]``;
+* ``penalty(net)``: a number per model added to the training loss, ``[K]``
+  (with ``add_penalty_grad(net, grads)``, its gradient, for the engine's
+  hand-written backward pass; by default derived from ``penalty`` by autograd);
 * ``perturb(h, position, streams)``: change activations in training (noise, dropout);
 * ``before_update(net, lr)``: change weights before the optimizer step (decoupled decay);
 * ``after_update(net, steps)``: change weights after it (proximal steps, constraints).
@@ -43,6 +45,25 @@ class Regularizer:
     def penalty(self, net: StackedMLP) -> Tensor | None:
         """Per-model penalty ``[K]`` added to the data loss, or ``None``."""
         return None
+
+    def add_penalty_grad(self, net: StackedMLP, grads: list[Tensor]) -> None:
+        """Add the gradient of ``penalty(net).sum()`` to ``grads`` (aligned with ``net.parameters()``), in place.
+
+        Used by the engine's hand-written backward pass.  The default
+        differentiates :meth:`penalty` with autograd; a piece whose gradient
+        has a closed form overrides this.
+        """
+        if type(self).penalty is Regularizer.penalty:
+            return
+        params = net.parameters()
+        with torch.enable_grad():
+            value = self.penalty(net)
+            if value is None:
+                return
+            found = torch.autograd.grad(value.sum(), params, allow_unused=True)
+        for grad, extra in zip(grads, found):
+            if extra is not None:
+                grad.add_(extra)
 
     def perturb(self, h: Tensor, position: str, streams: ModelStreams) -> Tensor:
         """Training-time change of the activations at ``position`` (``"input"``, ``"conv1"``, ``"pool1"``, ``"hidden1"``, …)."""

@@ -46,6 +46,12 @@ class _WeightPenalty(Regularizer):
     def __init__(self, strengths: list[Tensor], bias_strengths: list[Tensor]) -> None:
         self.strengths = strengths
         self.bias_strengths = bias_strengths
+        self.penalizes_bias = any(bool(s.any()) for s in bias_strengths)
+
+    @staticmethod
+    def add_derivative(grad: Tensor, w: Tensor, strength: Tensor) -> None:
+        """``grad += d(strength * formula(w)) / dw``, in place."""
+        raise NotImplementedError
 
     @classmethod
     def build(cls, variants: Sequence[Variant]) -> Regularizer | None:
@@ -58,9 +64,18 @@ class _WeightPenalty(Regularizer):
 
     def penalty(self, net: StackedMLP) -> Tensor:
         total = type(self).formula(net.weights, self.strengths)
-        if any(bool(s.any()) for s in self.bias_strengths):
+        if self.penalizes_bias:
             total = total + type(self).formula(net.biases, self.bias_strengths)
         return total
+
+    def add_penalty_grad(self, net: StackedMLP, grads: list[Tensor]) -> None:
+        """The closed-form gradient of :meth:`penalty`, added to ``grads`` (weights first, then biases)."""
+        for grad, w, strength in zip(grads, net.weights, self.strengths):
+            self.add_derivative(grad, w, strength)
+        if self.penalizes_bias:
+            bias_grads = grads[len(net.weights) :]
+            for grad, b, strength in zip(bias_grads, net.biases, self.bias_strengths):
+                self.add_derivative(grad, b, strength)
 
 
 class L1Penalty(_WeightPenalty):
@@ -68,6 +83,11 @@ class L1Penalty(_WeightPenalty):
 
     key = "l1"
     formula = staticmethod(l1_penalty)
+
+    @staticmethod
+    def add_derivative(grad: Tensor, w: Tensor, strength: Tensor) -> None:
+        """``grad += l1 * sign(w)`` (0 at w = 0, as autograd's ``abs``)."""
+        grad.addcmul_(strength, torch.sign(w))
 
 
 class L2Penalty(_WeightPenalty):
@@ -81,3 +101,8 @@ class L2Penalty(_WeightPenalty):
 
     key = "l2"
     formula = staticmethod(l2_penalty)
+
+    @staticmethod
+    def add_derivative(grad: Tensor, w: Tensor, strength: Tensor) -> None:
+        """``grad += 2 * l2 * w``."""
+        grad.addcmul_(strength, w, value=2.0)

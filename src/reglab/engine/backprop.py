@@ -1,0 +1,97 @@
+"""A hand-written batched backward pass for :class:`~reglab.engine.network.StackedMLP`.
+
+Autograd records a graph at every step; for these small networks its
+bookkeeping costs as much as the arithmetic.  For the common case (an MLP
+without batch norm, an activation whose derivative is known, no training-time
+perturbation) the gradients of the mean data loss of every model are computed
+here directly, layer by layer, with batched products:
+
+* output: ``dL/dz = (sigmoid(z) - y) / B`` (binary cross-entropy),
+  ``(softmax(z) - onehot(y)) / B`` (cross-entropy), ``2 (z - y) / B`` (MSE);
+* layer ``l`` with input ``h`` and upstream gradient ``d``:
+  ``dW = h^T d``, ``db = sum_B d``, ``dh = d W^T`` times the activation's
+  derivative (PyTorch's own ``*_backward`` kernels, as autograd uses).
+
+Penalties add their gradients through the regularizers'
+``add_penalty_grad`` hook (closed form where a piece has one, autograd on the
+penalty alone otherwise).  Anything else falls back to autograd:
+:func:`supports` says when this path applies.  The gradients equal
+autograd's to float rounding; ``tests/test_engine.py`` pins both paths to the
+same torch reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from reglab.engine.network import StackedMLP
+from reglab.engine.objective import training_loss
+
+ActivationGrad = Callable[[Tensor, Tensor], Tensor]
+
+ACTIVATION_GRADS: dict[str, ActivationGrad] = {
+    "relu": lambda grad, out: torch.ops.aten.threshold_backward(grad, out, 0.0),
+    "tanh": torch.ops.aten.tanh_backward,
+    "sigmoid": torch.ops.aten.sigmoid_backward,
+}
+"""Gradient through an activation from its *output*: ``(upstream, output) -> downstream``."""
+
+
+def supports(net: object, pieces: Sequence[object]) -> bool:
+    """Whether :func:`loss_and_grads` covers this network and these regularizers.
+
+    It does for a plain :class:`StackedMLP` (not a subclass such as a CNN
+    head) without batch norm, with an activation in :data:`ACTIVATION_GRADS`,
+    when no regularizer overrides ``perturb``.
+    """
+    from reglab.regularizers.base import Regularizer
+
+    return (
+        type(net) is StackedMLP
+        and not net.arch.batchnorm
+        and net.arch.activation in ACTIVATION_GRADS
+        and all(type(piece).perturb is Regularizer.perturb for piece in pieces)
+    )
+
+
+def loss_and_grads(net: StackedMLP, x: Tensor, y: Tensor, task: str, pieces: Sequence, grads: list[Tensor]) -> Tensor:
+    """Mean data loss per model ``[K]``; writes the gradient of the objective into ``grads``.
+
+    ``grads`` is aligned with ``net.parameters()`` (weights, then biases) and
+    is overwritten; the objective is the data loss plus every piece's penalty.
+    Call under ``torch.no_grad()``.
+    """
+    saved: list[Tensor] = []
+    logits = net.dense(x, training=True, saved=saved)
+    data_loss = training_loss(logits, y, task)
+    upstream = output_grad(logits, y, task)
+    layers = len(net.weights)
+    weight_grads, bias_grads = grads[:layers], grads[layers : 2 * layers]
+    activation_grad = ACTIVATION_GRADS[net.arch.activation]
+    for layer in reversed(range(layers)):
+        h, w = saved[layer], net.weights[layer]
+        if w.shape[-1] == 1:  # one output unit: one-row product for dW, outer product for dh
+            torch.bmm(upstream.transpose(1, 2), h, out=weight_grads[layer].transpose(1, 2))
+        else:
+            torch.bmm(h.transpose(1, 2), upstream, out=weight_grads[layer])
+        torch.sum(upstream, dim=1, keepdim=True, out=bias_grads[layer])
+        if layer:
+            down = upstream * w.transpose(1, 2) if w.shape[-1] == 1 else torch.bmm(upstream, w.transpose(1, 2))
+            upstream = activation_grad(down, h)
+    for piece in pieces:
+        piece.add_penalty_grad(net, grads)
+    return data_loss
+
+
+def output_grad(logits: Tensor, y: Tensor, task: str) -> Tensor:
+    """``d mean-loss / d logits`` for each model: ``[K, B, o]``."""
+    batch = logits.shape[1]
+    if task == "binary":
+        return torch.sigmoid(logits).sub_(y.unsqueeze(-1)).div_(batch)
+    if task == "multiclass":
+        return torch.softmax(logits, -1).sub_(F.one_hot(y, logits.shape[-1])).div_(batch)
+    return (logits - y.unsqueeze(-1)).mul_(2.0 / batch)
