@@ -30,6 +30,7 @@ from reglab.sweep.selection import ABSOLUTE_FLOOR, RELATIVE_THRESHOLD
 TRAIN_COLOR, VAL_COLOR = "#1f77b4", "#d62728"
 CHOSEN_COLOR, BEST_COLOR = "#2e7d4f", "#3a3a3a"
 REGION_COLORS = {"overfitting": "#f4b6b0", "underfitting": "#f6d79a"}
+REGION_HATCH = {"overfitting": "#b3362b", "underfitting": "#a86a00"}
 INFORMATIVE_COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 OTHER_FEATURE_COLOR = "#9a9a9a"
 
@@ -69,15 +70,25 @@ def _edges(ax: Axes, x: np.ndarray) -> np.ndarray:
     return scale.inverted().transform(edges)
 
 
-def _shade_regions(ax: Axes, result: SweepResult, x: np.ndarray) -> set[str]:
+def _shade_regions(ax: Axes, result: SweepResult, x: np.ndarray, *, names: bool = False) -> set[str]:
+    """Hatched spans behind the over/underfitting points (hatched so they never look like a ±std band)."""
     edges = _edges(ax, x)
-    used = set()
+    used: dict[str, list[float]] = {}
     for i, point in enumerate(result.points):
         if point.region in REGION_COLORS:
             lo, hi = sorted((edges[i], edges[i + 1]))
-            ax.axvspan(lo, hi, color=REGION_COLORS[point.region], alpha=0.45, lw=0, zorder=0)
-            used.add(point.region)
-    return used
+            ax.axvspan(lo, hi, facecolor=REGION_COLORS[point.region], alpha=0.3, lw=0, zorder=0)
+            ax.axvspan(lo, hi, facecolor="none", edgecolor=REGION_HATCH[point.region], hatch="//", lw=0, alpha=0.18,
+                       zorder=0)
+            used.setdefault(point.region, []).extend((lo, hi))
+    if names:
+        scale = ax.xaxis.get_transform()
+        for region, ends in used.items():
+            middle = scale.inverted().transform(np.mean(scale.transform(np.array([min(ends), max(ends)]))))
+            ax.text(float(middle), 0.985, region, transform=ax.get_xaxis_transform(), ha="center", va="top",
+                    fontsize=8.5, fontweight="bold", color=REGION_HATCH[region], zorder=6,
+                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5))
+    return set(used)
 
 
 def _mark_choice(ax: Axes, result: SweepResult, x: np.ndarray, *, text: bool) -> None:
@@ -87,7 +98,7 @@ def _mark_choice(ax: Axes, result: SweepResult, x: np.ndarray, *, text: bool) ->
         ax.axvline(x[best], color=BEST_COLOR, lw=1.0, ls=":", zorder=1)
     if text:
         spec = result.params[0]
-        ax.annotate(f"1-SE choice\n{spec.name}={spec.text(result.chosen_point.values[0])}", (x[chosen], 1.0),
+        ax.annotate(f"1-SE choice\n{spec.name}={spec.text(result.chosen_point.values[0])}", (x[chosen], 0.9),
                     xycoords=("data", "axes fraction"), xytext=(4, -4), textcoords="offset points",
                     va="top", ha="left", fontsize=8, color=CHOSEN_COLOR, fontweight="bold")
 
@@ -123,7 +134,7 @@ def plot_validation_curve(result: SweepResult) -> Figure:
         _setup_axis(ax, result)
         _line_with_band(ax, x, result.means(train_key), result.stds(train_key), TRAIN_COLOR, "--", "training")
         _line_with_band(ax, x, result.means(val_key), result.stds(val_key), VAL_COLOR, "-", "validation")
-        used |= _shade_regions(ax, result, x)
+        used |= _shade_regions(ax, result, x, names=ax is left)
         _mark_choice(ax, result, x, text=ax is left)
         ax.set_ylabel(what)
     best = result.best
@@ -138,7 +149,8 @@ def plot_validation_curve(result: SweepResult) -> Figure:
         Line2D([], [], color=VAL_COLOR, ls=(0, (4, 3)), label="best + 1 standard error"),
         Line2D([], [], color=CHOSEN_COLOR, lw=1.6, label="one-SE choice (strongest within 1 SE)"),
     ]
-    handles += [Patch(color=REGION_COLORS[r], alpha=0.6, label=f"{r} region") for r in ("overfitting", "underfitting") if r in used]
+    handles += [Patch(facecolor=REGION_COLORS[r], edgecolor=REGION_HATCH[r], hatch="///", lw=0, alpha=0.6,
+                      label=f"{r} region") for r in ("overfitting", "underfitting") if r in used]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))
     fig.suptitle(_title(result, "Validation curve"), fontsize=10.5)
     return fig

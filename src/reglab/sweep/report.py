@@ -199,8 +199,10 @@ def render_report(result: SweepResult, created: str = "") -> str:
                 f"{result.base.epochs} epochs · base {result.base.short_form() or 'defaults'} · mean ± std over seeds")
     sections = [_choice_section(result), _dataset_section(result), _table_section(result),
                 _selection_section(result), _figures_section(result), _reproduce_section(result)]
-    nav = "".join(f'<a href="#{a}">{n}</a>' for a, n in (("choice", "Choice"), ("dataset", "Data set"), ("table", "Table"),
-                                                           ("figures", "Figures"), ("reproduce", "Reproduce")))
+    links = [("choice", "Choice"), ("dataset", "Data set"), ("table", "Table")]
+    links += [("selection", "Feature selection")] if result.path is not None else []
+    links += [("figures", "Figures"), ("reproduce", "Reproduce")]
+    nav = "".join(f'<a href="#{a}">{n}</a>' for a, n in links)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -235,7 +237,7 @@ def _choice_section(result: SweepResult) -> str:
         f"<p><strong>Chosen: {escape(what)}</strong>, validation loss {chosen.mean('val_loss'):.4f} ± "
         f"{chosen.std('val_loss'):.4f}.</p>",
         f"<p>The lowest mean validation loss is {best.mean('val_loss'):.4f} at {escape(best.label)} (standard error "
-        f"{best.val_loss_se:.4f}); the choice is the {escape(RULE[len('one-standard-error rule: '):])}, "
+        f"{best.val_loss_se:.4f}); the choice is {escape(RULE[len('one-standard-error rule: '):])}, "
         f"i.e. at most {result.threshold:.4f}.</p>",
     ]
     if over:
