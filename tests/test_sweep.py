@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 import reglab
-import reglab.sweep.core as sweep_core
+import reglab.sweeps.core as sweep_core
 from reglab.experiment import CompareInterrupted
-from reglab.sweep import sweep
-from reglab.sweep.selection import kept_features, score_selection
+from reglab.sweeps import sweep
+from reglab.sweeps.selection import kept_features, score_selection
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from reglab.errors import ReglabError
-from reglab.sweep.choice import choose_2d, one_standard_error, regions, standard_error
-from reglab.sweep.core import _ordered
-from reglab.sweep.grid import parse_grid
-from reglab.sweep.params import SWEEP_PARAMS, get_param
-from reglab.sweep.selection import feature_norms, kept_features, score_selection
+from reglab.sweeps.choice import choose_2d, one_standard_error, regions, standard_error
+from reglab.sweeps.core import _ordered
+from reglab.sweeps.grid import parse_grid
+from reglab.sweeps.params import SWEEP_PARAMS, get_param
+from reglab.sweeps.selection import feature_norms, kept_features, score_selection
 from reglab.variant import Variant
 
 # -- grids ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from reglab.api import train
 from reglab.data import Dataset, dataset_catalog, load_dataset
 from reglab.errors import ReglabError
 from reglab.run import Run
-from reglab import sweep  # a package that is also callable: reglab.sweep(ds, "l2", "1e-5:1:log9")
+from reglab.sweeps import sweep
 from reglab.variant import PARAMETERS, Variant
 
 __version__ = _version("reglab")

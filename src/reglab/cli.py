@@ -257,8 +257,8 @@ def _csv_path(name: str) -> str:
 
 
 def _register_sweep() -> None:
-    """``reglab sweep``: defined in :mod:`reglab.sweep.command`, sharing this app's error handling."""
-    from reglab.sweep.command import sweep_command
+    """``reglab sweep``: defined in :mod:`reglab.sweeps.command`, sharing this app's error handling."""
+    from reglab.sweeps.command import sweep_command
 
     app.command(name="sweep")(sweep_command)
 

@@ -1,6 +1,6 @@
 """`sweep`: train one or two parameters over a grid, read the validation curve, write the report.
 
-    from reglab.sweep import sweep
+    from reglab.sweeps import sweep
     result = sweep("moons", "l2", "1e-5:1:log9", seeds=3, out_dir="sweep-out")
     print(result.choice_line())
 
@@ -29,11 +29,11 @@ from reglab.errors import ReglabError
 from reglab.experiment import CompareInterrupted
 from reglab.run import Run
 from reglab.store import RunStore, data_fingerprint
-from reglab.sweep.choice import choose_2d, one_standard_error, regions, standard_error
-from reglab.sweep.grid import parse_grid
-from reglab.sweep.params import PATH_PARAMS, SweepParam, get_param
-from reglab.sweep.result import GridPoint, PathData, SweepResult
-from reglab.sweep.selection import feature_norms, first_layer, first_layer_zero_fraction, kept_features, score_selection
+from reglab.sweeps.choice import choose_2d, one_standard_error, regions, standard_error
+from reglab.sweeps.grid import parse_grid
+from reglab.sweeps.params import PATH_PARAMS, SweepParam, get_param
+from reglab.sweeps.result import GridPoint, PathData, SweepResult
+from reglab.sweeps.selection import feature_norms, first_layer, first_layer_zero_fraction, kept_features, score_selection
 from reglab.variant import Variant
 
 Log = Callable[[str], None]
@@ -61,7 +61,7 @@ def sweep(
 
     Args:
         dataset: a :class:`~reglab.data.Dataset` or a catalog name / CSV path.
-        param: one of :data:`~reglab.sweep.params.SWEEP_PARAMS` (l1, l2, prox,
+        param: one of :data:`~reglab.sweeps.params.SWEEP_PARAMS` (l1, l2, prox,
             weight_decay, dropout, noise, max_norm, early_stopping, hidden).
         values: its grid: ``"1e-5:1e-1:log9"``, ``"0:0.5:lin6"``, ``"1e-4,1e-3"`` or a list.
         base: the variant every other setting comes from (spec or :class:`Variant`).
@@ -107,7 +107,7 @@ def sweep(
     result = analyse(ds, tuple(specs), tuple(tuple(o) for o in ordered), base_variant, tuple(seed_list), runs)
     result.epochs, result.trained, result.reused = epochs, trained, len(runs) - trained
     if out_dir is not None:
-        from reglab.sweep.report import write_outputs
+        from reglab.sweeps.report import write_outputs
 
         write_outputs(result, Path(out_dir))
     return result

@@ -42,14 +42,14 @@ from reglab.report.command import FLAGS, changed_options, option_text
 from reglab.report.style import CSS
 from reglab.results_file import reglab_version, results_document, strict_json, write_results
 from reglab.store import ExperimentRecord, now
-from reglab.sweep.figures import (
+from reglab.sweeps.figures import (
     plot_boundaries_at,
     plot_heatmap,
     plot_path,
     plot_sparsity_path,
     plot_validation_curve,
 )
-from reglab.sweep.result import SweepResult
+from reglab.sweeps.result import SweepResult
 
 REPORT_FILE = "report.html"
 RESULTS_FILE = "results.json"

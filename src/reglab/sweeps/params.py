@@ -102,7 +102,7 @@ SWEEP_PARAMS: dict[str, SweepParam] = {
                    "hidden width w (every layer of the base) or sizes such as 16x8"),
     )
 }
-"""Every parameter :func:`reglab.sweep.sweep` accepts, by name."""
+"""Every parameter :func:`reglab.sweeps.sweep` accepts, by name."""
 
 PATH_PARAMS = ("l1", "prox")
 """Parameters whose sweep also gives the regularization path and the feature selection."""

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from reglab.errors import ReglabError
-from reglab.sweep.params import SweepParam, get_param
+from reglab.sweeps.params import SweepParam, get_param
 
 MAX_POINTS = 200
 """Most grid points in one dimension (a guard against a typo such as ``log9000``)."""

@@ -24,8 +24,8 @@ from matplotlib.patches import Patch, Rectangle
 
 from reglab.figures import plot_decision_boundaries
 from reglab.figures._style import loss_name, new_figure, score_key, styled
-from reglab.sweep.result import SweepResult
-from reglab.sweep.selection import ABSOLUTE_FLOOR, RELATIVE_THRESHOLD
+from reglab.sweeps.result import SweepResult
+from reglab.sweeps.selection import ABSOLUTE_FLOOR, RELATIVE_THRESHOLD
 
 TRAIN_COLOR, VAL_COLOR = "#1f77b4", "#d62728"
 CHOSEN_COLOR, BEST_COLOR = "#2e7d4f", "#3a3a3a"
@@ -118,7 +118,7 @@ def plot_validation_curve(result: SweepResult) -> Figure:
 
     Lines are means over seeds with a ±1 std band.  Red shading: the
     overfitting region; amber: the underfitting region (rules in
-    :mod:`reglab.sweep.choice`).  Green line: the one-standard-error choice;
+    :mod:`reglab.sweeps.choice`).  Green line: the one-standard-error choice;
     dotted grey line and star: the lowest mean validation loss; the thin
     dashed line is the one-SE threshold.
     """

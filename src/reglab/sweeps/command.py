@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from reglab.errors import ReglabError
-from reglab.sweep.params import SWEEP_PARAMS, get_param
+from reglab.sweeps.params import SWEEP_PARAMS, get_param
 
 DEFAULT_OUT = Path("reglab-sweep")
 DEFAULT_DATASET = "moons"
@@ -76,8 +76,8 @@ def sweep_command(
             get_param(name)
 
         from reglab.data import load_dataset
-        from reglab.sweep.core import sweep
-        from reglab.sweep.report import format_table
+        from reglab.sweeps.core import sweep
+        from reglab.sweeps.report import format_table
 
         options = dataset_options(n_samples, noise, train_size, target, option or [])
         ds = load_dataset(_csv_path(dataset or DEFAULT_DATASET), **options)

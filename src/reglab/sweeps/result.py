@@ -17,8 +17,8 @@ import numpy as np
 
 from reglab.analysis import Stat
 from reglab.run import Run
-from reglab.sweep.params import SweepParam
-from reglab.sweep.selection import SelectionScore
+from reglab.sweeps.params import SweepParam
+from reglab.sweeps.selection import SelectionScore
 from reglab.variant import Variant
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class PathData:
         weights: first-layer weights of the first seed, ``[points, n_inputs, h1]``.
         norms: feature norms ``||W[i, :]||_2``, ``[points, seeds, n_inputs]``.
         zero_fraction: exactly-zero share of the first weight matrix, ``[points, seeds]``.
-        kept: per point and seed, the kept features (see :mod:`reglab.sweep.selection`).
+        kept: per point and seed, the kept features (see :mod:`reglab.sweeps.selection`).
         scores: per point and seed, the selection scored against the informative
             features (``None`` when the data set does not know them).
     """
@@ -93,7 +93,7 @@ class SweepResult:
 
     Attributes:
         dataset: the data set.
-        params: the swept parameters (one or two :class:`~reglab.sweep.params.SweepParam`).
+        params: the swept parameters (one or two :class:`~reglab.sweeps.params.SweepParam`).
         values: per parameter, its grid values from weak to strong.
         base: the base variant (every setting not swept); epochs applied.
         seeds: the seeds of every grid point.
@@ -182,7 +182,7 @@ class SweepResult:
             out["informative"] = scores[0].informative
             out["precision"] = Stat.of([s.precision for s in scores])
             out["recall"] = Stat.of([s.recall for s in scores])
-            from reglab.sweep.selection import score_selection
+            from reglab.sweeps.selection import score_selection
 
             out["majority"] = score_selection(out["kept"], scores[0].informative)
         return out
