@@ -174,3 +174,13 @@ def test_every_preset_trains_on_moons(name: str) -> None:
     runs = reglab.train(ds, get_preset(name).specs, seeds=[0], epochs=2, progress=False)
     assert [r.name for r in runs] == [v.label for v in get_preset(name).variants()]
     assert not any(r.diverged for r in runs)
+
+
+def test_the_exact_zero_preset_gives_exact_zeros_where_l1_gives_none() -> None:
+    from reglab.presets import L1, PROX
+
+    ds = reglab.load_dataset("moons", n_samples=200)
+    plain, proximal = reglab.train(ds, [L1, PROX], seeds=[0], epochs=20, progress=False)
+    assert plain.metrics["exact_zero_fraction"] == 0.0
+    assert proximal.metrics["exact_zero_fraction"] > 0.3
+    assert proximal.metrics["val_acc"] > 0.8  # sparse, not broken
