@@ -103,3 +103,27 @@ def test_engine_manual_path_declines_what_it_does_not_cover():
     assert not backprop.supports(gelu, [])
     bn = StackedMLP(Architecture(4, (4,), 1, "relu", batchnorm=True), [(0, 0)])
     assert not backprop.supports(bn, [])
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_engine_flat_adam_matches_torch_optim_with_per_model_rates(monkeypatch, fused):
+    monkeypatch.setattr(BatchedAdam, "fused", fused and BatchedAdam.fused)
+    gen = torch.Generator().manual_seed(1)
+    params = [torch.randn(3, 4, 2, generator=gen), torch.randn(3, 1, 2, generator=gen)]
+    rates = torch.tensor([0.05, 0.0, 0.01])
+    refs = [[torch.nn.Parameter(p[k].clone()) for p in params] for k in range(3)]
+    opts = [torch.optim.Adam(refs[k], lr=float(rates[k])) for k in range(3)]
+    ours = BatchedAdam(params)
+    for _ in range(6):
+        grads = [torch.randn(p.shape, generator=gen) for p in params]
+        for k in range(3):
+            for ref, g in zip(refs[k], grads):
+                ref.grad = g[k].clone()
+            opts[k].step()
+        ours.step(grads, rates)
+        steps = ours.step_sizes(rates)
+    for k in range(3):
+        for p, ref in zip(params, refs[k]):
+            torch.testing.assert_close(p[k], ref.detach(), rtol=1e-6, atol=1e-7)
+        v_hat = opts[k].state[refs[k][0]]["exp_avg_sq"] / (1 - 0.999**6)
+        torch.testing.assert_close(steps.for_param(0)[k], rates[k] / (v_hat.sqrt() + 1e-8), rtol=1e-6, atol=1e-9)

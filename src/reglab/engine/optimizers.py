@@ -14,6 +14,11 @@ After a step, :meth:`step_sizes` tells the ``after_update`` hooks how far the
 optimizer moved each coordinate per unit of (averaged) gradient: ``lr`` for
 SGD, ``lr / (sqrt(v_hat) + eps)`` for Adam.  A proximal step scaled by it is
 the proximal gradient step in the optimizer's own metric.
+
+All state (moments, gradients, the update) lives in one flat buffer per
+quantity, so a step is a handful of elementwise operations whatever the
+number of models and layers; ``grad_views`` lets a backward pass write its
+gradients straight into that buffer.
 """
 
 from __future__ import annotations
@@ -90,22 +95,53 @@ class _FlatState:
             return self.grads
         return torch.cat([g.reshape(-1) for g in grads], out=self.grads)
 
-    def apply(self) -> None:
-        """``p <- p - update`` for every parameter."""
-        torch._foreach_sub_(self.params, self.update_views)
+    def apply(self, *, add: bool = False) -> None:
+        """``p <- p - update`` (or ``p + update``) for every parameter."""
+        if add:
+            torch._foreach_add_(self.params, self.update_views)
+        else:
+            torch._foreach_sub_(self.params, self.update_views)
+
+
+class _Denominators:
+    """``sqrt(v_hat) + eps`` of each parameter, computed on first use after each step (only prox needs them)."""
+
+    def __init__(self, adam: BatchedAdam) -> None:
+        self.adam = adam
+        self.flat = adam.state.zeros()
+        self.views = adam.state.views(self.flat)
+        self.t = -1
+
+    def __getitem__(self, index: int) -> Tensor:
+        if self.t != self.adam.t:
+            root_correction2 = math.sqrt(1 - BETA2**self.adam.t)
+            torch.sqrt(self.adam.v, out=self.flat).div_(root_correction2).add_(EPS)
+            self.t = self.adam.t
+        return self.views[index]
+
+    def __len__(self) -> int:
+        return len(self.views)
 
 
 class BatchedAdam:
-    """Adam over a list of ``[K, ...]`` parameters (one flat state for all of them)."""
+    """Adam over a list of ``[K, ...]`` parameters (one flat state for all of them).
+
+    The update runs as PyTorch's fused CPU Adam kernel (the one behind
+    ``torch.optim.Adam(fused=True)``) on the flat state with learning rate 1,
+    then is scaled by each model's learning rate; without that kernel, as
+    separate elementwise operations.  Both are the formula above.
+    """
+
+    fused = hasattr(torch, "_fused_adam_")
 
     def __init__(self, params: list[Tensor]) -> None:
         self.params = params
         self.state = _FlatState(params)
         self.m = self.state.zeros()
         self.v = self.state.zeros()
-        self.denominator = self.state.zeros()
-        self.denominators: list[Tensor] = self.state.views(self.denominator)
+        self.denominators = _Denominators(self)
         self.t = 0
+        self._step = torch.zeros(())
 
     @property
     def grad_views(self) -> list[Tensor]:
@@ -118,12 +154,22 @@ class BatchedAdam:
         correction1 = 1 - BETA1**self.t
         root_correction2 = math.sqrt(1 - BETA2**self.t)
         g = self.state.flat_grads(grads)
-        self.m.lerp_(g, 1 - BETA1)
-        self.v.mul_(BETA2).addcmul_(g, g, value=1 - BETA2)
-        torch.sqrt(self.v, out=self.denominator).div_(root_correction2).add_(EPS)
-        update = torch.div(self.state.lr(lr), correction1, out=self.state.update)  # lr / (1 - b1^t)
-        update.mul_(self.m).div_(self.denominator)
-        self.state.apply()
+        update = self.state.update
+        if self.fused:
+            update.zero_()
+            self._step.fill_(self.t)
+            torch._fused_adam_(
+                [update], [g], [self.m], [self.v], [], [self._step],
+                lr=1.0, beta1=BETA1, beta2=BETA2, weight_decay=0.0, eps=EPS, amsgrad=False, maximize=False,
+            )  # update = -m / (1 - b1^t) / (sqrt(v_hat) + eps)
+            update.mul_(self.state.lr(lr))
+            self.state.apply(add=True)
+        else:
+            self.m.lerp_(g, 1 - BETA1)
+            self.v.mul_(BETA2).addcmul_(g, g, value=1 - BETA2)
+            denominator = self.v.sqrt().div_(root_correction2).add_(EPS)
+            torch.div(self.state.lr(lr), correction1, out=update).mul_(self.m).div_(denominator)
+            self.state.apply()
 
     def step_sizes(self, lr: Tensor) -> StepSizes:
         """Per-coordinate steps of the last update: ``lr / (sqrt(v_hat) + eps)``."""

@@ -34,6 +34,9 @@ from reglab.regularizers import build_regularizers
 EpochHook = Callable[[int], None]
 DIVERGENCE_WATCH = ("train_loss", "val_loss", "weight_l2")
 """A run has diverged when any of these is NaN or infinite at the end of an epoch."""
+EVAL_CHUNK = 1 << 20
+"""Evaluation forwards at most about this many activations (models × rows × widest layer) at once:
+the intermediate results stay in cache, and memory does not grow with the size of the data set."""
 
 
 @dataclass
@@ -169,14 +172,35 @@ def make_network(arch: Architecture, slots: list[tuple[int, int]]) -> StackedMLP
     return StackedCNN(arch, slots) if arch.conv else StackedMLP(arch, slots)
 
 
-def _epoch_logs(net: StackedMLP | StackedCNN, regularizers: list, splits: dict[str, Split], task: str, members: int) -> dict[str, Tensor]:
-    """Per-run figures of the current weights: losses, accuracy/R², penalty, weight statistics."""
+def eval_logits(net: StackedMLP | StackedCNN, X: Tensor) -> Tensor:
+    """Evaluation-mode logits ``[K, N, o]`` of every model for the rows of ``X``, in chunks of rows."""
+    arch = net.arch
+    widest = max(arch.sizes) if not arch.conv else max(*arch.sizes, arch.conv[0] * arch.image_shape[0] * arch.image_shape[1])
+    rows = max(32, EVAL_CHUNK // (net.n_models * widest))
     with torch.no_grad():
-        logs: dict[str, Tensor] = {}
-        for split in ("train", "val"):
-            logits = net.forward(splits[split].X, training=False)
-            for name, value in evaluate(logits, splits[split].y, members, task).items():
-                logs[f"{split}_{name}"] = value
+        if X.shape[0] <= rows:
+            return net.forward(X, training=False)
+        return torch.cat([net.forward(X[start : start + rows], training=False) for start in range(0, X.shape[0], rows)], dim=1)
+
+
+def _split_metrics(net: StackedMLP | StackedCNN, splits: dict[str, Split], names: tuple[str, ...], task: str, members: int) -> dict[str, Tensor]:
+    """``{split}_{metric}`` per run for the named splits, from one chunked forward over all their rows."""
+    logits = eval_logits(net, torch.cat([splits[name].X for name in names]))
+    parts = logits.split([splits[name].X.shape[0] for name in names], dim=1)
+    logs: dict[str, Tensor] = {}
+    for name, part in zip(names, parts):
+        for metric, value in evaluate(part, splits[name].y, members, task).items():
+            logs[f"{name}_{metric}"] = value
+    return logs
+
+
+def _epoch_logs(
+    net: StackedMLP | StackedCNN, regularizers: list, splits: dict[str, Split], task: str, members: int, final: bool = False
+) -> dict[str, Tensor]:
+    """Per-run figures of the current weights: losses, accuracy/R², penalty, weight statistics (and the test split if ``final``)."""
+    with torch.no_grad():
+        logs = _split_metrics(net, splits, ("train", "val", "test") if final else ("train", "val"), task, members)
+        tests = {name: logs.pop(name) for name in list(logs) if name.startswith("test_")}
         penalty = torch.zeros(net.n_models)
         for piece in regularizers:
             value = piece.penalty(net)
@@ -185,17 +209,12 @@ def _epoch_logs(net: StackedMLP | StackedCNN, regularizers: list, splits: dict[s
         per_model = {"penalty": penalty, **weight_stats(net.weights)}
         for name, value in per_model.items():
             logs[name] = value.view(-1, members).mean(1)
-        return logs
+        return {**logs, **tests}
 
 
 def _final_metrics(net: StackedMLP | StackedCNN, regularizers: list, splits: dict[str, Split], task: str, members: int) -> dict[str, Tensor]:
     """The logs of the final (or restored) weights, with the test split."""
-    logs = _epoch_logs(net, regularizers, splits, task, members)
-    with torch.no_grad():
-        logits = net.forward(splits["test"].X, training=False)
-        for name, value in evaluate(logits, splits["test"].y, members, task).items():
-            logs[f"test_{name}"] = value
-    return logs
+    return _epoch_logs(net, regularizers, splits, task, members, final=True)
 
 
 def _copy_where(target: list[Tensor], source: list[Tensor], mask: Tensor) -> None:
