@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 import reglab  # noqa: E402
-from reglab.cli import dataset_options, parse_value  # noqa: E402
+from reglab.cli_support import dataset_options, parse_value  # noqa: E402
 from reglab.presets import PRESETS, get_preset  # noqa: E402
 from reglab.report import ReportContent, command_line, python_snippet, render_report  # noqa: E402
 from reglab.results_file import read_results, strict_json, write_results  # noqa: E402

@@ -12,18 +12,13 @@ See ``docs/cli.md``.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from reglab.errors import ReglabError
-
-EXIT_USER_ERROR = 2
-EXIT_INTERRUPTED = 130
+from reglab.cli_support import csv_path, dataset_options, user_errors
+from reglab.sweeps.command import sweep_command
 DEFAULT_DATASET = "moons"
 DEFAULT_OUT = Path("reglab-out")
 
@@ -35,78 +30,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-# -- error handling -----------------------------------------------------------------
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def _os_message(error: OSError) -> str:
-    reason = error.strerror or str(error)
-    return f"{reason}: '{error.filename}'" if error.filename else reason
-
-
-@contextmanager
-def _user_errors() -> Iterator[None]:
-    """Turn user mistakes into one ``error:`` line and exit 2; Ctrl-C into exit 130."""
-    from reglab.experiment import CompareInterrupted
-
-    try:
-        yield
-    except CompareInterrupted as stop:
-        typer.echo(
-            f"interrupted: {stop.kept} of {stop.total} runs kept in {stop.out_dir}; run the same command to resume",
-            err=True,
-        )
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except ReglabError as error:
-        typer.echo(f"error: {_one_line(str(error))}", err=True)
-        raise typer.Exit(EXIT_USER_ERROR) from None
-    except OSError as error:
-        typer.echo(f"error: {_one_line(_os_message(error))}", err=True)
-        raise typer.Exit(EXIT_USER_ERROR) from None
-    except sqlite3.Error as error:
-        typer.echo(f"error: the run store failed: {_one_line(str(error))}", err=True)
-        raise typer.Exit(EXIT_USER_ERROR) from None
-
-
-def parse_value(text: str) -> Any:
-    """A command-line value as Python: ``true``/``false``, ``none``, an int, a float, else the text."""
-    lowered = text.strip().lower()
-    if lowered in ("true", "yes", "on"):
-        return True
-    if lowered in ("false", "no", "off"):
-        return False
-    if lowered in ("none", "null"):
-        return None
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
-
-
-def dataset_options(
-    n_samples: int | None, noise: float | None, train_size: str | None, target: str | None, extra: list[str]
-) -> dict[str, Any]:
-    """The data set options given on the command line (only those given)."""
-    options: dict[str, Any] = {}
-    for item in extra:
-        key, eq, value = item.partition("=")
-        if not eq or not key.strip():
-            raise ReglabError(f"Invalid value for `--option`: expected KEY=VALUE (for example label_noise=0.1). Received: {item!r}")
-        options[key.strip().replace("-", "_")] = parse_value(value)
-    given = {"n_samples": n_samples, "noise": noise, "train_size": None if train_size is None else parse_value(train_size),
-             "target": target}
-    options.update({key: value for key, value in given.items() if value is not None})
-    return options
 
 
 def _print_outcome(result: Any) -> None:
@@ -165,7 +88,7 @@ def compare(
     seeds, into reglab-out/.  Runs already stored in --out are not retrained,
     so an interrupted compare resumes when run again.
     """
-    with _user_errors():
+    with user_errors():
         from reglab.data import load_dataset
         from reglab.experiment import compare as run_compare
         from reglab.presets import DEFAULT_PRESET, get_preset
@@ -176,7 +99,7 @@ def compare(
         specs += variant or []
         name = dataset or DEFAULT_DATASET
         options = dataset_options(n_samples, noise, train_size, target, option or [])
-        source = _csv_path(name)
+        source = csv_path(name)
         ds = load_dataset(source, **options)
         result = run_compare(
             ds, specs, seeds=list(range(seeds)), out_dir=out, epochs=epochs, progress=not quiet,
@@ -191,7 +114,7 @@ def report(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="The --out directory of an earlier `reglab compare`.", show_default=False)],
 ) -> None:
     """Rebuild report.html, results.json and the figures from DIR/runs.sqlite, without training."""
-    with _user_errors():
+    with user_errors():
         from reglab.experiment import rebuild_report
 
         result = rebuild_report(directory, log=lambda line: typer.echo(line, err=True))
@@ -244,26 +167,7 @@ def _text(value: Any) -> str:
     return "none" if value is None else str(value)
 
 
-def _csv_path(name: str) -> str:
-    """A CSV path made absolute (so `reglab report` finds it from anywhere); a catalog name as is."""
-    from reglab.data.catalog import REGISTRY
-
-    if name in REGISTRY:
-        return name
-    path = Path(name)
-    if path.suffix.lower() == ".csv" or path.is_file():
-        return str(path.resolve())
-    return name
-
-
-def _register_sweep() -> None:
-    """``reglab sweep``: defined in :mod:`reglab.sweeps.command`, sharing this app's error handling."""
-    from reglab.sweeps.command import sweep_command
-
-    app.command(name="sweep")(sweep_command)
-
-
-_register_sweep()
+app.command(name="sweep")(sweep_command)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from reglab.cli_support import csv_path, dataset_options, user_errors
 from reglab.errors import ReglabError
 from reglab.sweeps.params import SWEEP_PARAMS, get_param
 
@@ -68,9 +69,7 @@ def sweep_command(
     chosen value: the strongest regularization within one standard error of the
     lowest validation loss.
     """
-    from reglab.cli import _csv_path, _user_errors, dataset_options
-
-    with _user_errors():
+    with user_errors():
         pairs = _pairs(param or [], values or [])
         for name, _ in pairs:
             get_param(name)
@@ -80,7 +79,7 @@ def sweep_command(
         from reglab.sweeps.report import format_table
 
         options = dataset_options(n_samples, noise, train_size, target, option or [])
-        ds = load_dataset(_csv_path(dataset or DEFAULT_DATASET), **options)
+        ds = load_dataset(csv_path(dataset or DEFAULT_DATASET), **options)
         (p1, v1), *second = pairs
         result = sweep(
             ds, p1, v1, base=base, seeds=seeds, epochs=epochs, out_dir=out, progress=not quiet,
