@@ -8,10 +8,8 @@ in-page anchors.  Every piece of text that comes from the user or the data
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +19,7 @@ from typing import Any
 
 from reglab.data import Dataset
 from reglab.report.command import changed_options, command_line, python_snippet
-from reglab.report.style import CSS
+from reglab.report.page import css_name, embedded_figure, page
 from reglab.results_file import reglab_version
 from reglab.store import ExperimentRecord
 from reglab.variant import Variant
@@ -86,35 +84,14 @@ def render_report(content: ReportContent) -> str:
             f'<p class="notice">This comparison was interrupted: {len(content.missing)} runs are missing '
             f"({escape(shown)}{more}). Run the command below again to finish it.</p>"
         )
-    nav = "".join(
-        f'<a href="#{anchor}">{name}</a>'
-        for anchor, name in (("dataset", "Data set"), ("verdicts", "Verdicts"), ("table", "Table"),
-                             ("figures", "Figures"), ("reproduce", "Reproduce"))
+    links = (("dataset", "Data set"), ("verdicts", "Verdicts"), ("table", "Table"), ("figures", "Figures"),
+             ("reproduce", "Reproduce"))
+    footer = (
+        f"Made by reglab {escape(reglab_version())} on {escape(_when(content.created))}.\n"
+        "Files beside this page: results.json (every run's settings, history and metrics), "
+        "runs.sqlite (the runs with their weights) and the figures as PNG."
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="reglab {escape(reglab_version())}">
-<title>{escape(title)}</title>
-<style>{CSS}</style>
-</head>
-<body>
-<header class="top"><div class="inner">
-<h1>{escape(title)}</h1>
-<p class="sub">{escape(_subtitle(ds, record))}</p>
-<nav>{nav}</nav>
-</div></header>
-<main>
-{missing}
-{"".join(sections)}
-<footer>Made by reglab {escape(reglab_version())} on {escape(_when(content.created))}.
-Files beside this page: results.json (every run's settings, history and metrics), runs.sqlite (the runs with their weights) and the figures as PNG.</footer>
-</main>
-</body>
-</html>
-"""
+    return page(title, _subtitle(ds, record), links, missing + "\n" + "".join(sections), footer)
 
 
 # -- sections -------------------------------------------------------------------------
@@ -144,7 +121,7 @@ def _dataset_section(ds: Dataset, record: ExperimentRecord, figures: Sequence[An
         "All options at their defaults." if not changed
         else "Changed from the defaults: " + ", ".join(f"{k}={_value(v)}" for k, v in changed.items()) + "."
     )
-    pictures = "".join(_figure(figure, card=False) for figure in figures)
+    pictures = "".join(embedded_figure(figure, card=False) for figure in figures)
     return f"""
 <section id="dataset"><h2>Data set</h2>
 <div class="card{' split' if pictures else ''}"><div>
@@ -155,10 +132,6 @@ def _dataset_section(ds: Dataset, record: ExperimentRecord, figures: Sequence[An
 </section>"""
 
 
-def _kind_class(kind: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(kind).lower()).strip("-") or "unknown"
-
-
 def _verdicts_section(verdicts: Sequence[Any]) -> str:
     cards = []
     for verdict in verdicts:
@@ -166,7 +139,7 @@ def _verdicts_section(verdicts: Sequence[Any]) -> str:
         items = "".join(f"<li>{escape(str(k))}: {escape(_value(v))}</li>" for k, v in evidence.items())
         details = f'<details><summary>Evidence</summary><ul class="evidence">{items}</ul></details>' if items else ""
         cards.append(
-            f'<div class="card verdict {_kind_class(verdict.kind)}">'
+            f'<div class="card verdict {css_name(verdict.kind)}">'
             f'<h3>{escape(verdict.label)}<span class="badge">{escape(str(verdict.kind))}</span></h3>'
             f"<p>{escape(_without_kind(str(verdict.summary), str(verdict.kind)))}</p>{details}</div>"
         )
@@ -216,20 +189,8 @@ def _cell(text: str) -> str:
     return f'{escape(mean)}<span class="sd">± {escape(spread)}</span>'
 
 
-def _figure(figure: Any, *, card: bool = True) -> str:
-    """One figure: the PNG embedded as a data URI, its title and caption."""
-    data = base64.b64encode(Path(figure.path).read_bytes()).decode("ascii")
-    kind = ' class="card"' if card else ""
-    return (
-        f'<figure{kind} id="figure-{escape(_kind_class(figure.name))}">'
-        f'<img src="data:image/png;base64,{data}" alt="{escape(figure.title)}">'
-        f"<figcaption><strong>{escape(figure.title)}</strong>{escape(figure.caption)}"
-        f' <span class="note">({escape(Path(figure.path).name)})</span></figcaption></figure>'
-    )
-
-
 def _figures_section(figures: Sequence[Any]) -> str:
-    blocks = [_figure(figure) for figure in figures]
+    blocks = [embedded_figure(figure) for figure in figures]
     if not blocks:
         return ""
     return f"""

@@ -25,7 +25,6 @@ selection, the figures (embedded PNGs) and the command that reproduces it.
 
 from __future__ import annotations
 
-import base64
 import math
 import shlex
 from collections.abc import Callable
@@ -39,7 +38,7 @@ from reglab.analysis import Stat
 from reglab.errors import ReglabError
 from reglab.figures import DPI, FigureFile, plot_dataset
 from reglab.report.command import FLAGS, changed_options, option_text
-from reglab.report.style import CSS
+from reglab.report.page import embedded_figure, page
 from reglab.results_file import reglab_version, results_document, strict_json, write_results
 from reglab.store import ExperimentRecord, now
 from reglab.sweeps.figures import (
@@ -202,30 +201,12 @@ def render_report(result: SweepResult, created: str = "") -> str:
     links = [("choice", "Choice"), ("dataset", "Data set"), ("table", "Table")]
     links += [("selection", "Feature selection")] if result.path is not None else []
     links += [("figures", "Figures"), ("reproduce", "Reproduce")]
-    nav = "".join(f'<a href="#{a}">{n}</a>' for a, n in links)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="reglab {escape(reglab_version())}">
-<title>{escape(title)}</title>
-<style>{CSS}</style>
-</head>
-<body>
-<header class="top"><div class="inner">
-<h1>{escape(title)}</h1>
-<p class="sub">{escape(subtitle)}</p>
-<nav>{nav}</nav>
-</div></header>
-<main>
-{"".join(sections)}
-<footer>Made by reglab {escape(reglab_version())} on {escape(created)}.
-Files beside this page: results.json (every run's settings, history and metrics, and the sweep's analysis), runs.sqlite (the runs with their weights) and the figures as PNG.</footer>
-</main>
-</body>
-</html>
-"""
+    footer = (
+        f"Made by reglab {escape(reglab_version())} on {escape(created)}.\n"
+        "Files beside this page: results.json (every run's settings, history and metrics, and the sweep's "
+        "analysis), runs.sqlite (the runs with their weights) and the figures as PNG."
+    )
+    return page(title, subtitle, links, "".join(sections), footer)
 
 
 def _choice_section(result: SweepResult) -> str:
@@ -318,13 +299,7 @@ def _selection_section(result: SweepResult) -> str:
 
 
 def _figures_section(result: SweepResult) -> str:
-    blocks = []
-    for figure in result.figures:
-        data = base64.b64encode(Path(figure.path).read_bytes()).decode("ascii")
-        blocks.append(
-            f'<figure class="card" id="figure-{escape(figure.name)}"><img src="data:image/png;base64,{data}" '
-            f'alt="{escape(figure.title)}"><figcaption><strong>{escape(figure.title)}</strong>{escape(figure.caption)} '
-            f'<span class="note">({escape(Path(figure.path).name)})</span></figcaption></figure>')
+    blocks = [embedded_figure(figure) for figure in result.figures]
     return f'<section id="figures"><h2>Figures</h2>{"".join(blocks)}</section>'
 
 

@@ -1,0 +1,57 @@
+"""The shell every reglab HTML report shares: head, header with navigation, footer, embedded figures."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from reglab.report.style import CSS
+from reglab.results_file import reglab_version
+
+
+def page(title: str, subtitle: str, links: Sequence[tuple[str, str]], body: str, footer: str) -> str:
+    """A whole self-contained HTML page; ``links`` are ``(anchor, name)`` pairs, ``body`` and ``footer`` are HTML."""
+    nav = "".join(f'<a href="#{anchor}">{escape(name)}</a>' for anchor, name in links)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="reglab {escape(reglab_version())}">
+<title>{escape(title)}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<header class="top"><div class="inner">
+<h1>{escape(title)}</h1>
+<p class="sub">{escape(subtitle)}</p>
+<nav>{nav}</nav>
+</div></header>
+<main>
+{body}
+<footer>{footer}</footer>
+</main>
+</body>
+</html>
+"""
+
+
+def css_name(text: str) -> str:
+    """``text`` as a CSS class or anchor name: lower case, runs of other characters as ``-``."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "unknown"
+
+
+def embedded_figure(figure: Any, *, card: bool = True) -> str:
+    """A :class:`~reglab.figures.FigureFile` as a ``<figure>``: the PNG as a data URI, its title and caption."""
+    data = base64.b64encode(Path(figure.path).read_bytes()).decode("ascii")
+    kind = ' class="card"' if card else ""
+    return (
+        f'<figure{kind} id="figure-{escape(css_name(figure.name))}">'
+        f'<img src="data:image/png;base64,{data}" alt="{escape(figure.title)}">'
+        f"<figcaption><strong>{escape(figure.title)}</strong>{escape(figure.caption)}"
+        f' <span class="note">({escape(Path(figure.path).name)})</span></figcaption></figure>'
+    )
