@@ -2,9 +2,11 @@
 
 Per epoch: every model draws its own minibatch order (from its ``order``
 stream), takes one step per minibatch (forward with the regularizers'
-perturbations, data loss + penalties, autograd, ``before_update`` hooks,
+perturbations, data loss + penalties, gradients (by :mod:`~reglab.engine.backprop`
+when it covers the group, else autograd), ``before_update`` hooks,
 optimizer step, ``after_update`` hooks), then all runs are evaluated at once
-on the whole training and validation splits in evaluation mode.  The
+on the whole training and validation splits in evaluation mode (one
+forward, in chunks of rows).  The
 callbacks decide which runs stop; a stopped or diverged run gets learning rate
 0 and frozen batch-norm statistics, so it is left exactly as it was while the
 others go on.
