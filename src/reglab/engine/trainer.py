@@ -99,7 +99,7 @@ def train_group(
     log: dict[str, list[Tensor]] = {}
     snapshot = [t.detach().clone() for t in net.tensors()]
 
-    def perturb(h: Tensor, position: int) -> Tensor:
+    def perturb(h: Tensor, position: str) -> Tensor:
         for piece in regularizers:
             h = piece.perturb(h, position, streams)
         return h
@@ -118,14 +118,7 @@ def train_group(
                     grads = optimizer.grad_views
                     data_loss = backprop.loss_and_grads(net, xb, yb, task, regularizers, grads)
             else:
-                logits = net.forward(xb, training=True, perturb=perturb)
-                data_loss = training_loss(logits, yb, task)
-                objective = data_loss
-                for piece in regularizers:
-                    penalty = piece.penalty(net)
-                    if penalty is not None:
-                        objective = objective + penalty
-                grads = list(torch.autograd.grad(objective.sum(), params))
+                data_loss, grads = _autograd_step(net, xb, yb, task, regularizers, perturb)
             with torch.no_grad():
                 for piece in regularizers:
                     piece.before_update(net, lr)
@@ -167,6 +160,24 @@ def train_group(
     return [
         _outcome(r, history, final, stopped_epoch, diverged, net, members) for r in range(runs)
     ]
+
+
+def _autograd_step(
+    net: StackedMLP | StackedCNN,
+    xb: Tensor,
+    yb: Tensor,
+    task: str,
+    regularizers: list,
+    perturb: Callable[[Tensor, str], Tensor],
+) -> tuple[Tensor, list[Tensor]]:
+    """Data loss per model ``[K]`` and the gradients of (data loss + penalties) by autograd."""
+    data_loss = training_loss(net.forward(xb, training=True, perturb=perturb), yb, task)
+    objective = data_loss
+    for piece in regularizers:
+        penalty = piece.penalty(net)
+        if penalty is not None:
+            objective = objective + penalty
+    return data_loss, list(torch.autograd.grad(objective.sum(), net.parameters()))
 
 
 def make_network(arch: Architecture, slots: list[tuple[int, int]]) -> StackedMLP | StackedCNN:
