@@ -309,8 +309,9 @@ def _early_stopping_note(
         return text + (f"; by then the validation loss had risen {_pct(rise)} above its level at epoch {ref + 1} "
                        f"({_num(val[ref])}) while the training loss kept falling ({_num(train[ref])} → "
                        f"{_num(train[-1])}): it cut overfitting short, {skipped} epochs before the planned end.")
-    return text + (f"; the validation loss had stopped improving (at the stop it was {_pct(rise)} above its level "
-                   f"at epoch {ref + 1}), so {skipped} planned epochs of further fitting to the training set "
+    side = "above" if rise >= 0 else "below"
+    return text + (f"; the validation loss had stopped improving (at the stop it was {_pct(abs(rise))} {side} its "
+                   f"level at epoch {ref + 1}), so {skipped} planned epochs of further fitting to the training set "
                    f"were skipped.")
 
 
