@@ -137,6 +137,22 @@ def panel_width(cols: int, wanted: float, extra: float) -> float:
     return min(wanted, (MAX_WIDTH - extra) / cols)
 
 
+def panel_grid(n: int, wanted: float, extra: float, aspect: float, extra_height: float) -> tuple[Figure, Any, int]:
+    """A figure with one shared-axes panel per variant: ``(figure, axes, cols)``, unused cells removed.
+
+    Each panel is ``wanted`` inches wide (less if the row would not fit) and
+    ``aspect`` times as high; ``extra`` and ``extra_height`` leave room for
+    colour bars, titles and legends.
+    """
+    rows, cols = grid_shape(n)
+    side = panel_width(cols, wanted, extra)
+    fig = new_figure(side * cols + extra, side * aspect * rows + extra_height)
+    axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
+    for ax in axes[n:]:
+        fig.delaxes(ax)
+    return fig, axes, cols
+
+
 def label_grid(axes: Sequence[Any], n: int, cols: int, xlabel: str, ylabel: str) -> None:
     """Axis labels and tick labels on the outer panels of a grid of ``n`` panels (bottom of each column, left of each row)."""
     for i, ax in enumerate(axes[:n]):

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
-from reglab.figures._style import CLASS_COLORS, check_runs, colors_for, grid_shape, label_grid, new_figure, panel_width, styled, wrap
+from reglab.figures._style import CLASS_COLORS, check_runs, colors_for, label_grid, panel_grid, styled, wrap
 from reglab.figures.dataset import require_2d, scatter_classes
 from reglab.run import Run
 
@@ -44,12 +44,7 @@ def plot_decision_boundaries(
     require_2d(dataset, "plot_decision_boundaries")
     groups = check_runs(runs, "plot_decision_boundaries")
     palette = colors_for(groups, colors)
-    rows, cols = grid_shape(len(groups))
-    side = panel_width(cols, 3.1, 0.9)
-    fig = new_figure(side * cols + 0.9, side * 0.93 * rows + 0.5)
-    axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
-    for ax in axes[len(groups):]:
-        fig.delaxes(ax)
+    fig, axes, cols = panel_grid(len(groups), 3.1, 0.9, aspect=0.93, extra_height=0.5)
 
     X_all = np.concatenate([dataset.X_train, dataset.X_val])
     lo, hi = X_all.min(0) - MARGIN, X_all.max(0) + MARGIN

@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from reglab.analysis.curves import stack_curves
-from reglab.figures._style import check_runs, colors_for, grid_shape, label_grid, loss_name, new_figure, panel_width, styled, wrap
+from reglab.figures._style import check_runs, colors_for, label_grid, loss_name, panel_grid, styled, wrap
 from reglab.run import Run
 
 Y_PERCENTILE = 98
@@ -33,12 +33,7 @@ def plot_loss_curves(runs: Sequence[Run], *, colors: Mapping[str, str] | None = 
     groups = check_runs(runs, "plot_loss_curves")
     palette = colors_for(groups, colors)
     task = next(iter(groups.values()))[0].task
-    rows, cols = grid_shape(len(groups))
-    side = panel_width(cols, 3.0, 0.6)
-    fig = new_figure(side * cols + 0.6, side * 0.76 * rows + 0.9)
-    axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
-    for ax in axes[len(groups):]:
-        fig.delaxes(ax)
+    fig, axes, cols = panel_grid(len(groups), 3.0, 0.6, aspect=0.76, extra_height=0.9)
 
     plotted: list[np.ndarray] = []
     for ax, (label, everything) in zip(axes, groups.items()):
