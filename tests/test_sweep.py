@@ -146,3 +146,41 @@ def test_bad_values_are_refused_before_any_training(monkeypatch):
         sweep(ds, "l2", "0,1", param2="l2", values2="1,2", log=None)
     with pytest.raises(reglab.ReglabError, match="needs both"):
         sweep(ds, "l2", "0,1", param2="dropout", log=None)
+
+
+def test_reglab_report_rebuilds_a_sweep_from_the_store_without_training(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from reglab.cli import app
+
+    out = tmp_path / "out"
+    args = ["--param", "hidden", "--values", "4,8", "--param", "dropout", "--values", "0,0.3"]
+    first = CliRunner().invoke(app, ["sweep", "moons", "--n-samples", "80", *args, "--base", "l2=1e-3",
+                                     "--epochs", "3", "--seeds", "2", "--quiet", "--out", str(out)],
+                               catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    original = json.loads((out / "results.json").read_text())
+    outputs = ["report.html", "results.json", "heatmap.png", "boundaries.png", "sweep_dataset.png"]
+    for name in outputs:
+        (out / name).unlink()
+
+    monkeypatch.setattr(sweep_core, "train", lambda *a, **k: pytest.fail("trained"))
+    monkeypatch.setattr(reglab.api, "train", lambda *a, **k: pytest.fail("trained"))
+    again = CliRunner().invoke(app, ["report", str(out)], catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert all((out / name).is_file() for name in outputs)
+    assert again.stdout.strip().splitlines()[-1] == first.stdout.strip().splitlines()[-1]
+    assert again.stdout == first.stdout
+    rebuilt = json.loads((out / "results.json").read_text())
+    assert rebuilt["sweep"] == original["sweep"] and rebuilt["runs"] == original["runs"]
+    html = (out / "report.html").read_text()
+    assert "reglab sweep moons --n-samples 80 --param hidden --values 8x8,4x4 --param dropout" in html
+
+
+def test_an_experiment_recorded_without_a_kind_is_a_compare():
+    from reglab.store import ExperimentRecord
+
+    old = {"dataset": "moons", "options": {}, "variants": [], "specs": ["baseline"], "seeds": [0]}
+    record = ExperimentRecord.from_dict(old)
+    assert (record.kind, record.params, record.base) == ("compare", (), None)
+    assert ExperimentRecord.from_dict(record.to_dict()) == record

@@ -3,7 +3,7 @@
     reglab compare                                  # the seed notebook: moons, baseline vs L1 1e-3
     reglab compare moons --preset all --seeds 5
     reglab compare data.csv --target label --variant l2=1e-3 --variant "drop:dropout=0.3"
-    reglab report reglab-out                        # rebuild the report without training
+    reglab report reglab-out                        # rebuild the report (compare or sweep) without training
 
 A user mistake prints ONE line, ``error: ...``, on stderr and exits with 2;
 Ctrl-C during training exits with 130 after saying how many runs were kept.
@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from reglab.cli_support import csv_path, dataset_options, user_errors
-from reglab.sweeps.command import sweep_command
+from reglab.sweeps.command import print_outcome, sweep_command
 DEFAULT_DATASET = "moons"
 DEFAULT_OUT = Path("reglab-out")
 
@@ -111,14 +111,24 @@ def compare(
 
 @app.command()
 def report(
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The --out directory of an earlier `reglab compare`.", show_default=False)],
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="The --out directory of an earlier `reglab compare` or `reglab sweep`.",
+                             show_default=False)
+    ],
 ) -> None:
-    """Rebuild report.html, results.json and the figures from DIR/runs.sqlite, without training."""
+    """Rebuild report.html, results.json and the figures from DIR/runs.sqlite, without training.
+
+    The newest compare or sweep recorded there is reported, in the same form it printed.
+    """
     with user_errors():
         from reglab.experiment import rebuild_report
+        from reglab.sweeps.result import SweepResult
 
         result = rebuild_report(directory, log=lambda line: typer.echo(line, err=True))
-        _print_outcome(result)
+        if isinstance(result, SweepResult):
+            print_outcome(result)
+        else:
+            _print_outcome(result)
 
 
 @app.command()

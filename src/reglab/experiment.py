@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reglab.api import train
 from reglab.data import Dataset, load_dataset
@@ -26,6 +26,9 @@ from reglab.results_file import reglab_version, results_document, write_results
 from reglab.run import Run
 from reglab.store import ExperimentRecord, RunStore, data_fingerprint, now
 from reglab.variant import Variant, parse_variants
+
+if TYPE_CHECKING:
+    from reglab.sweeps.result import SweepResult
 
 Log = Callable[[str], None]
 
@@ -144,25 +147,35 @@ def compare(
     return result
 
 
-def rebuild_report(out_dir: str | Path, *, log: Log | None = _stderr) -> CompareResult:
+def rebuild_report(out_dir: str | Path, *, log: Log | None = _stderr) -> CompareResult | SweepResult:
     """Write the report, results.json and figures again from ``out_dir/runs.sqlite``, without training.
 
-    Uses the newest comparison recorded in the store.  Runs missing after an
+    Uses the newest experiment recorded in the store: a compare gives a
+    :class:`CompareResult`, a sweep a :class:`~reglab.sweeps.SweepResult`
+    (see :func:`reglab.sweeps.core.rebuild_sweep`).  Runs missing after an
     interrupted compare are left out (and listed in ``missing``).
 
     Raises:
-        ReglabError: no store in ``out_dir``, no comparison recorded, no run
-            stored, or the data set cannot be rebuilt (a moved CSV file).
+        ReglabError: no store in ``out_dir``, no experiment recorded, no run
+            stored (for a sweep: any run missing), or the data set cannot be
+            rebuilt (a moved CSV file).
     """
     say = log or (lambda _: None)
     out = Path(out_dir)
     if not out.is_dir():
-        raise ReglabError(f"No such directory: '{out}'. Give the --out directory of an earlier `reglab compare`.")
+        raise ReglabError(f"No such directory: '{out}'. Give the --out directory of an earlier `reglab compare` or `reglab sweep`.")
     with RunStore.open(out, create=False) as store:
         record = store.last_experiment()
         if record is None:
-            raise ReglabError(f"The run store in '{out}' records no comparison. Run `reglab compare --out {out}` first.")
+            raise ReglabError(
+                f"The run store in '{out}' records no comparison or sweep. Run `reglab compare --out {out}` first "
+                "(or the `reglab sweep` command again: it reuses the stored runs and records itself)."
+            )
         ds = _reload_dataset(record)
+        if record.kind == "sweep":
+            from reglab.sweeps.core import rebuild_sweep  # sweeps.core imports this module
+
+            return rebuild_sweep(store, record, ds, out)
         wanted = record.variant_objects()
         found = store.lookup(ds, wanted, record.seeds)
     if not found:
@@ -237,7 +250,7 @@ def _reload_dataset(record: ExperimentRecord) -> Dataset:
     try:
         return load_dataset(record.dataset, **record.options)
     except ReglabError as error:
-        raise ReglabError(f"Cannot rebuild the data set of the stored comparison: {error}") from None
+        raise ReglabError(f"Cannot rebuild the data set of the stored {record.kind}: {error}") from None
 
 
 def _write_outputs(

@@ -13,9 +13,11 @@ Tables (stdlib :mod:`sqlite3`, WAL journal, one commit per run):
     counts as missing and is retrained), ``reglab_version``, ``created``;
   - ``run_json``: ``run.to_dict()`` (weights included).
 
-* ``experiments``: what each ``compare`` asked for (data set, variants in
-  order, seeds, epochs), newest last, so ``reglab report DIR`` rebuilds the
-  report without training.
+* ``experiments``: what each ``compare`` or ``sweep`` asked for (data set,
+  variants in order or the swept parameters with their grids and the base,
+  seeds, epochs), newest last, so ``reglab report DIR`` rebuilds the report
+  without training.  ``spec_json`` holds :meth:`ExperimentRecord.to_dict`; its
+  ``kind`` is ``"compare"`` or ``"sweep"`` (absent in older stores: compare).
 * ``reglab_meta``: ``format`` (``reglab-run-store``) and ``schema_version``;
   a database without it is refused as foreign.
 
@@ -100,18 +102,22 @@ def now() -> str:
 
 @dataclass(frozen=True)
 class ExperimentRecord:
-    """What one ``compare`` asked for.
+    """What one ``compare`` or ``sweep`` asked for.
 
     Attributes:
         dataset: the data set's name (a catalog name or a CSV path).
         options: its resolved options (``load_dataset(dataset, **options)`` rebuilds it).
-        variants: ``Variant.to_dict()`` of each variant as trained (epochs applied), in order.
+        variants: ``Variant.to_dict()`` of each variant as trained (epochs applied), in order
+            (empty for a sweep, so an older reglab finds no run to report rather than a wrong one).
         specs: the variants as the user gave them (short forms), for the command line.
         seeds: the seeds, in order.
         epochs: the ``--epochs`` override, or ``None`` (each variant's own).
         preset: the preset the variants came from, if any.
         created: when it was recorded (UTC, ISO 8601).
         reglab_version: the version that recorded it.
+        kind: ``"compare"`` or ``"sweep"``.
+        params: a sweep's parameters, ``{"name": "l2", "values": [...]}`` each, values weak → strong.
+        base: a sweep's base variant, ``Variant.to_dict()`` as trained (epochs applied).
     """
 
     dataset: str
@@ -123,6 +129,9 @@ class ExperimentRecord:
     preset: str | None = None
     created: str = ""
     reglab_version: str = ""
+    kind: str = "compare"
+    params: tuple[dict[str, Any], ...] = ()
+    base: dict[str, Any] | None = None
 
     def variant_objects(self) -> list[Variant]:
         """The variants as trained."""
@@ -132,6 +141,7 @@ class ExperimentRecord:
         return {
             **dataclasses.asdict(self),
             "variants": list(self.variants), "specs": list(self.specs), "seeds": list(self.seeds),
+            "params": list(self.params),
         }
 
     @classmethod
@@ -141,6 +151,7 @@ class ExperimentRecord:
             variants=tuple(data["variants"]), specs=tuple(data["specs"]), seeds=tuple(int(s) for s in data["seeds"]),
             epochs=data.get("epochs"), preset=data.get("preset"),
             created=data.get("created", ""), reglab_version=data.get("reglab_version", ""),
+            kind=data.get("kind", "compare"), params=tuple(data.get("params", ())), base=data.get("base"),
         )
 
 
@@ -171,7 +182,7 @@ class RunStore:
         if not create and not path.is_file():
             raise ReglabError(
                 f"No reglab results in '{directory}': {FILE_NAME} not found. "
-                f"Run `reglab compare --out {directory}` first."
+                f"Run `reglab compare --out {directory}` or `reglab sweep --out {directory}` first."
             )
         if create:
             _make_directory(directory)
@@ -236,7 +247,7 @@ class RunStore:
 
     # -- experiments -------------------------------------------------------------
     def record_experiment(self, record: ExperimentRecord) -> None:
-        """Remember what a compare asked for (the newest is used by ``reglab report``)."""
+        """Remember what a compare or sweep asked for (the newest is used by ``reglab report``)."""
         with self._write():
             self._db.execute(
                 "INSERT INTO experiments (created, spec_json) VALUES (?, ?)",
@@ -301,7 +312,7 @@ def _prepare(db: sqlite3.Connection, path: Path, *, create: bool) -> None:
                 f"{SCHEMA_VERSION}). Upgrade reglab or choose another output directory."
             )
     elif not create:
-        raise ReglabError(f"The run store '{path}' is empty. Run `reglab compare --out {path.parent}` first.")
+        raise ReglabError(f"The run store '{path}' is empty. Run `reglab compare` or `reglab sweep` with --out {path.parent} first.")
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.executescript(_SCHEMA)

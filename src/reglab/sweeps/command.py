@@ -12,13 +12,16 @@ line on stderr and exit 2 (handled by the CLI's shared error handler).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from reglab.cli_support import csv_path, dataset_options, user_errors
 from reglab.errors import ReglabError
 from reglab.sweeps.params import SWEEP_PARAMS, get_param
+
+if TYPE_CHECKING:
+    from reglab.sweeps.result import SweepResult
 
 DEFAULT_OUT = Path("reglab-sweep")
 DEFAULT_DATASET = "moons"
@@ -76,7 +79,6 @@ def sweep_command(
 
         from reglab.data import load_dataset
         from reglab.sweeps.core import sweep
-        from reglab.sweeps.report import format_table
 
         options = dataset_options(n_samples, noise, train_size, target, option or [])
         ds = load_dataset(csv_path(dataset or DEFAULT_DATASET), **options)
@@ -86,17 +88,24 @@ def sweep_command(
             param2=second[0][0] if second else None, values2=second[0][1] if second else None,
             log=None if quiet else (lambda line: typer.echo(line, err=True)),
         )
-        typer.echo(format_table(result))
-        selection = result.selection()
-        if selection is not None:
-            names = ", ".join(ds.feature_names[i] for i in selection["kept"]) or "none"
-            line = f"kept features at the choice: {names}"
-            if "precision" in selection:
-                line += (f" (precision {selection['precision'].format('.2f')}, recall "
-                         f"{selection['recall'].format('.2f')} against the informative features)")
-            typer.echo(line)
-        typer.echo(f"report: {result.report}")
-        typer.echo(result.choice_line())
+        print_outcome(result)
+
+
+def print_outcome(result: SweepResult) -> None:
+    """The table, the kept features (l1/prox), the report path and, last, the chosen value (also for ``reglab report``)."""
+    from reglab.sweeps.report import format_table
+
+    typer.echo(format_table(result))
+    selection = result.selection()
+    if selection is not None:
+        names = ", ".join(result.dataset.feature_names[i] for i in selection["kept"]) or "none"
+        line = f"kept features at the choice: {names}"
+        if "precision" in selection:
+            line += (f" (precision {selection['precision'].format('.2f')}, recall "
+                     f"{selection['recall'].format('.2f')} against the informative features)")
+        typer.echo(line)
+    typer.echo(f"report: {result.report}")
+    typer.echo(result.choice_line())
 
 
 def _pairs(params: list[str], grids: list[str]) -> list[tuple[str, str]]:

@@ -9,7 +9,10 @@ set; all of them go to :func:`reglab.train` together, so the batched engine
 trains the runs that share an architecture in one loop.  With ``out_dir`` the
 runs are kept in the same SQLite store as ``compare`` (``OUT/runs.sqlite``,
 keyed by data set + settings + seed), so an interrupted sweep resumes without
-retraining them, and a sweep reuses the runs a compare already made.
+retraining them, and a sweep reuses the runs a compare already made.  The
+store also records what the sweep asked for (an experiment of kind
+``"sweep"``), so ``reglab report OUT`` (:func:`rebuild_sweep`) writes the
+report again from the stored runs without training.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from reglab.data import Dataset, load_dataset
 from reglab.errors import ReglabError
 from reglab.experiment import CompareInterrupted
 from reglab.run import Run
-from reglab.store import RunStore, data_fingerprint
+from reglab.results_file import reglab_version
+from reglab.store import ExperimentRecord, RunStore, data_fingerprint, now
 from reglab.sweeps.choice import choose_2d, one_standard_error, regions, standard_error
 from reglab.sweeps.grid import parse_grid
 from reglab.sweeps.params import PATH_PARAMS, SweepParam, get_param
@@ -103,7 +107,13 @@ def sweep(
     if len(set(labels)) != len(labels):
         raise ReglabError("Two grid values print alike (same 4 significant digits); use values further apart.")
 
-    runs, trained = _train_all(ds, variants, seed_list, out_dir, progress, say)
+    record = ExperimentRecord(
+        dataset=ds.name, options=dict(ds.options), variants=(), specs=(), seeds=tuple(seed_list), epochs=epochs,
+        created=now(), reglab_version=reglab_version(), kind="sweep",
+        params=tuple({"name": spec.name, "values": list(grid)} for spec, grid in zip(specs, ordered)),
+        base=base_variant.to_dict(),
+    )
+    runs, trained = _train_all(ds, variants, seed_list, out_dir, progress, say, record)
     result = analyse(ds, tuple(specs), tuple(tuple(o) for o in ordered), base_variant, tuple(seed_list), runs)
     result.epochs, result.trained, result.reused = epochs, trained, len(runs) - trained
     if out_dir is not None:
@@ -149,6 +159,33 @@ def analyse(
     if len(params) == 1 and params[0].name in PATH_PARAMS:
         result.path = _path(ds, result)
     return result
+
+
+def rebuild_sweep(store: RunStore, record: ExperimentRecord, ds: Dataset, out: Path) -> SweepResult:
+    """The sweep ``record`` again from the runs in ``store``, without training; writes its outputs into ``out``.
+
+    Called by :func:`reglab.experiment.rebuild_report` when the newest experiment is a sweep.
+
+    Raises:
+        ReglabError: a run of the grid is missing (an interrupted sweep).
+    """
+    specs = tuple(get_param(p["name"]) for p in record.params)
+    ordered = tuple(tuple(tuple(v) if isinstance(v, list) else v for v in p["values"]) for p in record.params)
+    base = Variant.from_dict(record.base or {})
+    variants = [_point_variant(list(specs), combo, base) for combo in itertools.product(*ordered)]
+    found = store.lookup(ds, variants, record.seeds)
+    total = len(variants) * len(record.seeds)
+    if len(found) < total:
+        raise ReglabError(
+            f"The run store in '{out}' holds {len(found)} of the {total} runs of its last sweep (interrupted?). "
+            "Run the same `reglab sweep` command again: it trains only the missing ones."
+        )
+    runs = [found[(i, s)] for i in range(len(variants)) for s in record.seeds]
+    result = analyse(ds, specs, ordered, base, tuple(record.seeds), runs)
+    result.epochs, result.reused = record.epochs, len(runs)
+    from reglab.sweeps.report import write_outputs
+
+    return write_outputs(result, out)
 
 
 # -- steps ---------------------------------------------------------------------------
@@ -200,9 +237,13 @@ def _point_variant(specs: list[SweepParam], combo: tuple[Any, ...], base: Varian
 
 
 def _train_all(
-    ds: Dataset, variants: list[Variant], seeds: list[int], out_dir: str | Path | None, progress: bool, say: Log
+    ds: Dataset, variants: list[Variant], seeds: list[int], out_dir: str | Path | None, progress: bool, say: Log,
+    record: ExperimentRecord,
 ) -> tuple[list[Run], int]:
-    """Every variant × seed (point-major), from the store when it has them; returns the runs and how many were trained."""
+    """Every variant × seed (point-major), from the store when it has them; returns the runs and how many were trained.
+
+    ``record`` goes into the store with the first stored run (at once when some are there already), as ``compare`` does.
+    """
     if out_dir is None:
         runs = train(ds, variants, seeds, progress=progress)
         return runs, len(runs)
@@ -214,10 +255,13 @@ def _train_all(
         found = store.lookup(ds, variants, seeds)
         if found:
             say(f"resuming: {len(found)} of {total} runs already stored in {out}")
+            store.record_experiment(record)
         trained = 0
 
         def keep(run: Run) -> None:
             nonlocal trained
+            if not found:  # a sweep that failed at once leaves no trace
+                store.record_experiment(record)
             store.put(ds, run, fingerprint=fingerprint)
             found[(index[run.variant.label], run.seed)] = run
             trained += 1
