@@ -12,9 +12,13 @@ here directly, layer by layer, with batched products:
   ``dW = h^T d``, ``db = sum_B d``, ``dh = d W^T`` times the activation's
   derivative (PyTorch's own ``*_backward`` kernels, as autograd uses).
 
-Penalties add their gradients through the regularizers'
-``add_penalty_grad`` hook (closed form where a piece has one, autograd on the
-penalty alone otherwise).  Anything else falls back to autograd:
+Perturbations (dropout, noise) are elementwise affine maps
+``h' = h * scale + shift`` (``Regularizer.perturb_affine``): the forward pass
+applies them exactly as the autograd path does, and the backward pass
+multiplies by ``scale`` and takes the activation's derivative at its output
+before the perturbation.  Penalties add their gradients through the
+regularizers' ``add_penalty_grad`` hook (closed form where a piece has one,
+autograd on the penalty alone otherwise).  Anything else falls back to autograd:
 :func:`supports` says when this path applies.  The gradients equal
 autograd's to float rounding; ``tests/test_engine.py`` pins both paths to the
 same torch reference.
@@ -30,6 +34,7 @@ from torch import Tensor
 
 from reglab.engine.network import StackedMLP
 from reglab.engine.objective import training_loss
+from reglab.engine.streams import ModelStreams
 
 ActivationGrad = Callable[[Tensor, Tensor], Tensor]
 
@@ -46,7 +51,8 @@ def supports(net: object, pieces: Sequence[object]) -> bool:
 
     It does for a plain :class:`StackedMLP` (not a subclass such as a CNN
     head) without batch norm, with an activation in :data:`ACTIVATION_GRADS`,
-    when no regularizer overrides ``perturb``.
+    when every regularizer perturbs through ``perturb_affine`` (none
+    overrides ``perturb``).
     """
     from reglab.regularizers.base import Regularizer
 
@@ -58,15 +64,55 @@ def supports(net: object, pieces: Sequence[object]) -> bool:
     )
 
 
-def loss_and_grads(net: StackedMLP, x: Tensor, y: Tensor, task: str, pieces: Sequence, grads: list[Tensor]) -> Tensor:
+class AffinePerturbations:
+    """The pieces' perturbations at each position, remembering what the backward pass needs.
+
+    Called as ``perturb(h, position)``; keeps ``outputs[position]`` (``h``
+    before the change) and ``scales[position]`` (the product of the pieces'
+    scales, ``None`` for 1).
+    """
+
+    def __init__(self, pieces: Sequence, streams: ModelStreams) -> None:
+        self.pieces = pieces
+        self.streams = streams
+        self.outputs: dict[str, Tensor] = {}
+        self.scales: dict[str, Tensor | None] = {}
+
+    def __call__(self, h: Tensor, position: str) -> Tensor:
+        self.outputs[position] = h
+        total = None
+        for piece in self.pieces:
+            scale, shift = piece.perturb_affine(h, position, self.streams)
+            if scale is not None:
+                h = h * scale
+                total = scale if total is None else total * scale
+            if shift is not None:
+                h = h + shift
+        self.scales[position] = total
+        return h
+
+
+def loss_and_grads(
+    net: StackedMLP,
+    x: Tensor,
+    y: Tensor,
+    task: str,
+    pieces: Sequence,
+    grads: list[Tensor],
+    streams: ModelStreams | None = None,
+) -> Tensor:
     """Mean data loss per model ``[K]``; writes the gradient of the objective into ``grads``.
 
     ``grads`` is aligned with ``net.parameters()`` (weights, then biases) and
     is overwritten; the objective is the data loss plus every piece's penalty.
+    ``streams`` are the models' random streams, needed when a piece perturbs.
     Call under ``torch.no_grad()``.
     """
     saved: list[Tensor] = []
-    logits = net.dense(x, training=True, saved=saved)
+    perturb = AffinePerturbations(pieces, streams) if streams is not None and pieces else None
+    if perturb is not None:
+        x = perturb(x, "input")
+    logits = net.dense(x, training=True, perturb=perturb, saved=saved)
     data_loss = training_loss(logits, y, task)
     upstream = output_grad(logits, y, task)
     layers = len(net.weights)
@@ -81,6 +127,10 @@ def loss_and_grads(net: StackedMLP, x: Tensor, y: Tensor, task: str, pieces: Seq
         torch.sum(upstream, dim=1, keepdim=True, out=bias_grads[layer])
         if layer:
             down = upstream * w.transpose(1, 2) if w.shape[-1] == 1 else torch.bmm(upstream, w.transpose(1, 2))
+            if perturb is not None:
+                position = f"hidden{layer}"
+                scale, h = perturb.scales[position], perturb.outputs[position]
+                down = down if scale is None else down * scale
             upstream = activation_grad(down, h)
     for piece in pieces:
         piece.add_penalty_grad(net, grads)

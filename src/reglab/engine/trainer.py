@@ -116,7 +116,7 @@ def train_group(
             if manual:
                 with torch.no_grad():
                     grads = optimizer.grad_views
-                    data_loss = backprop.loss_and_grads(net, xb, yb, task, regularizers, grads)
+                    data_loss = backprop.loss_and_grads(net, xb, yb, task, regularizers, grads, streams)
             else:
                 data_loss, grads = _autograd_step(net, xb, yb, task, regularizers, perturb)
             with torch.no_grad():

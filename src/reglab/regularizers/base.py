@@ -7,7 +7,8 @@ a hook that does nothing by default:
 * ``penalty(net)``: a number per model added to the training loss, ``[K]``
   (with ``add_penalty_grad(net, grads)``, its gradient, for the engine's
   hand-written backward pass; by default derived from ``penalty`` by autograd);
-* ``perturb(h, position, streams)``: change activations in training (noise, dropout);
+* ``perturb(h, position, streams)``: change activations in training (noise, dropout),
+  usually as an elementwise affine map given by ``perturb_affine``;
 * ``before_update(net, lr)``: change weights before the optimizer step (decoupled decay);
 * ``after_update(net, steps)``: change weights after it (proximal steps, constraints).
 
@@ -66,8 +67,27 @@ class Regularizer:
                 grad.add_(extra)
 
     def perturb(self, h: Tensor, position: str, streams: ModelStreams) -> Tensor:
-        """Training-time change of the activations at ``position`` (``"input"``, ``"conv1"``, ``"pool1"``, ``"hidden1"``, …)."""
+        """Training-time change of the activations at ``position`` (``"input"``, ``"conv1"``, ``"pool1"``, ``"hidden1"``, …).
+
+        By default the elementwise affine map of :meth:`perturb_affine`,
+        ``h * scale + shift``; a piece whose change is not of that form
+        overrides this (the engine then differentiates it with autograd).
+        """
+        scale, shift = self.perturb_affine(h, position, streams)
+        if scale is not None:
+            h = h * scale
+        if shift is not None:
+            h = h + shift
         return h
+
+    def perturb_affine(self, h: Tensor, position: str, streams: ModelStreams) -> tuple[Tensor | None, Tensor | None]:
+        """This step's perturbation at ``position`` as ``(scale, shift)``, each broadcasting against ``h``.
+
+        ``None`` means 1 (no scaling) or 0 (no shift).  The derivative of
+        ``h * scale + shift`` with respect to ``h`` is ``scale``, which is what
+        the engine's hand-written backward pass uses.  Default: identity.
+        """
+        return None, None
 
     def before_update(self, net: StackedMLP, lr: Tensor) -> None:
         """In-place change of the weights before the optimizer step."""

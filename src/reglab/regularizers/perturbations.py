@@ -50,20 +50,31 @@ class _PerPosition(Regularizer):
             return None
         return cls({pos: [row.get(pos, 0.0) for row in rows] for pos in positions})
 
-    def perturb(self, h: Tensor, position: str, streams: ModelStreams) -> Tensor:
+    def perturb_affine(self, h: Tensor, position: str, streams: ModelStreams) -> tuple[Tensor | None, Tensor | None]:
         users = self.users.get(position)
         if not users:
-            return h
+            return None, None
         value = self.values[position].view(-1, *[1] * (h.dim() - 1))
-        if len(users) == h.shape[0]:  # every model: no gather, no copy
-            return self.apply(h, value, streams, users)
-        changed = self.apply(h[users], value, streams, users)
-        out = h.clone()
-        out[users] = changed
-        return out
+        shape = tuple(h.shape[1:])
+        scale, shift = self.affine(shape, value, streams, users)
+        if len(users) == h.shape[0]:  # every model: nothing to spread
+            return scale, shift
+        return _spread(scale, users, h, 1.0), _spread(shift, users, h, 0.0)
 
-    def apply(self, h: Tensor, value: Tensor, streams: ModelStreams, users: list[int]) -> Tensor:
+    def affine(
+        self, shape: tuple[int, ...], value: Tensor, streams: ModelStreams, users: list[int]
+    ) -> tuple[Tensor | None, Tensor | None]:
+        """``(scale, shift)`` of the models in ``users`` (``[len(users), *shape]``), drawn from their streams."""
         raise NotImplementedError
+
+
+def _spread(part: Tensor | None, users: list[int], h: Tensor, neutral: float) -> Tensor | None:
+    """``part`` (rows of ``users``) placed in a tensor shaped like ``h`` filled with ``neutral``."""
+    if part is None:
+        return None
+    full = torch.full_like(h, neutral)
+    full[users] = part
+    return full
 
 
 class Dropout(_PerPosition):
@@ -77,9 +88,9 @@ class Dropout(_PerPosition):
             table[f"conv{block}"] = table[f"pool{block}"] = variant.conv_dropout
         return table
 
-    def apply(self, h: Tensor, value: Tensor, streams: ModelStreams, users: list[int]) -> Tensor:
-        keep = streams.uniform(users, tuple(h.shape[1:])) >= value
-        return h * keep / (1.0 - value)
+    def affine(self, shape, value, streams, users):
+        keep = streams.uniform(users, shape) >= value
+        return keep / (1.0 - value), None
 
 
 class GaussianNoise(_PerPosition):
@@ -90,5 +101,5 @@ class GaussianNoise(_PerPosition):
         names = ["input", *(f"hidden{l + 1}" for l in range(len(variant.hidden)))]
         return dict(zip(names, variant.noise_per_position()))
 
-    def apply(self, h: Tensor, value: Tensor, streams: ModelStreams, users: list[int]) -> Tensor:
-        return h + value * streams.normal(users, tuple(h.shape[1:]))
+    def affine(self, shape, value, streams, users):
+        return None, value * streams.normal(users, shape)
