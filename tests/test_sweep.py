@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import reglab
+import reglab.experiment
 import reglab.sweeps.core as sweep_core
 from reglab.experiment import CompareInterrupted
 from reglab.sweeps import sweep
@@ -82,7 +83,7 @@ def test_resume_after_an_interruption_trains_only_the_missing_runs(tmp_path, mon
 
         return real_train(dataset, variants, seeds, on_run=keep_then_stop, **kw)
 
-    monkeypatch.setattr(sweep_core, "train", interrupted_train)
+    monkeypatch.setattr(reglab.experiment, "train", interrupted_train)  # stored sweeps train there
     with pytest.raises(CompareInterrupted) as caught:
         sweep(ds, "dropout", "0,0.2,0.4", **args)
     assert (caught.value.kept, caught.value.total) == (3, 6)
@@ -97,7 +98,7 @@ def test_resume_after_an_interruption_trains_only_the_missing_runs(tmp_path, mon
 
         return real_train(dataset, variants, seeds, on_run=keep, **kw)
 
-    monkeypatch.setattr(sweep_core, "train", counting_train)
+    monkeypatch.setattr(reglab.experiment, "train", counting_train)
     result = sweep(ds, "dropout", "0,0.2,0.4", **args)
     assert (result.trained, result.reused) == (3, 3)
     assert not set(first) & set(retrained) and len(retrained) == 3
@@ -139,6 +140,7 @@ def test_l1_sweep_writes_the_path_figures(tmp_path):
 
 def test_bad_values_are_refused_before_any_training(monkeypatch):
     monkeypatch.setattr(sweep_core, "train", lambda *a, **k: pytest.fail("trained"))
+    monkeypatch.setattr(reglab.experiment, "train", lambda *a, **k: pytest.fail("trained"))
     ds = reglab.load_dataset("moons", n_samples=60)
     with pytest.raises(reglab.ReglabError, match=r"Grid point dropout=1: .*\[0, 1\)"):
         sweep(ds, "dropout", "0,0.5,1", log=None)
@@ -165,6 +167,7 @@ def test_reglab_report_rebuilds_a_sweep_from_the_store_without_training(tmp_path
         (out / name).unlink()
 
     monkeypatch.setattr(sweep_core, "train", lambda *a, **k: pytest.fail("trained"))
+    monkeypatch.setattr(reglab.experiment, "train", lambda *a, **k: pytest.fail("trained"))
     monkeypatch.setattr(reglab.api, "train", lambda *a, **k: pytest.fail("trained"))
     again = CliRunner().invoke(app, ["report", str(out)], catch_exceptions=False)
     assert again.exit_code == 0, again.output

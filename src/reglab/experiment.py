@@ -119,10 +119,29 @@ def compare(
         epochs=epochs, preset=preset, created=now(), reglab_version=reglab_version(),
     )
     out = Path(out_dir)
-    total = len(wanted) * len(seed_list)
+    runs, trained = train_stored(ds, wanted, seed_list, out, record, progress=progress, say=say)
+    result = _write_outputs(out, ds, runs, record)
+    result.trained, result.reused = trained, len(runs) - trained
+    return result
+
+
+def train_stored(
+    ds: Dataset, variants: list[Variant], seeds: list[int], out: Path, record: ExperimentRecord, *, progress: bool, say: Log
+) -> tuple[list[Run], int]:
+    """Every variant × seed (variant-major) from ``out/runs.sqlite``, training only what it lacks.
+
+    Each trained run is stored the moment ``train`` hands it over; ``record``
+    goes into the store with the first stored run (at once when some runs are
+    there already), so a call that fails at once leaves no trace.  Returns the
+    runs and how many were trained.
+
+    Raises:
+        CompareInterrupted: on Ctrl-C, after the finished runs are stored.
+    """
+    total = len(variants) * len(seeds)
     with RunStore.open(out) as store:
         fingerprint = data_fingerprint(ds)
-        found = store.lookup(ds, wanted, seed_list)
+        found = store.lookup(ds, variants, seeds)
         if found:
             say(f"resuming: {len(found)} of {total} runs already stored in {out}")
             store.record_experiment(record)
@@ -130,21 +149,18 @@ def compare(
 
         def keep(run: Run) -> None:
             nonlocal trained
-            if not found:  # recorded with its first run, so a compare that failed at once leaves no trace
+            if not found:
                 store.record_experiment(record)
             store.put(ds, run, fingerprint=fingerprint)
-            found[(_index_of(wanted, run.variant), run.seed)] = run
+            found[(_index_of(variants, run.variant), run.seed)] = run
             trained += 1
 
         try:
-            for todo_variants, todo_seeds in _batches(wanted, seed_list, found):
+            for todo_variants, todo_seeds in _batches(variants, seeds, found):
                 train(ds, todo_variants, todo_seeds, progress=progress, on_run=keep)
         except KeyboardInterrupt:
             raise CompareInterrupted(len(found), total, out) from None
-    runs = [found[(i, s)] for i in range(len(wanted)) for s in seed_list]
-    result = _write_outputs(out, ds, runs, record)
-    result.trained, result.reused = trained, total - trained
-    return result
+    return [found[(i, s)] for i in range(len(variants)) for s in seeds], trained
 
 
 def rebuild_report(out_dir: str | Path, *, log: Log | None = _stderr) -> CompareResult | SweepResult:

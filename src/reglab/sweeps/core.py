@@ -29,10 +29,10 @@ from reglab.analysis import summarize
 from reglab.api import train
 from reglab.data import Dataset, load_dataset
 from reglab.errors import ReglabError
-from reglab.experiment import CompareInterrupted
+from reglab.experiment import train_stored
 from reglab.run import Run
 from reglab.results_file import reglab_version
-from reglab.store import ExperimentRecord, RunStore, data_fingerprint, now
+from reglab.store import ExperimentRecord, RunStore, now
 from reglab.sweeps.choice import choose_2d, one_standard_error, regions, standard_error
 from reglab.sweeps.grid import parse_grid
 from reglab.sweeps.params import PATH_PARAMS, SweepParam, get_param
@@ -247,36 +247,7 @@ def _train_all(
     if out_dir is None:
         runs = train(ds, variants, seeds, progress=progress)
         return runs, len(runs)
-    out = Path(out_dir)
-    total = len(variants) * len(seeds)
-    index = {v.label: i for i, v in enumerate(variants)}
-    with RunStore.open(out) as store:
-        fingerprint = data_fingerprint(ds)
-        found = store.lookup(ds, variants, seeds)
-        if found:
-            say(f"resuming: {len(found)} of {total} runs already stored in {out}")
-            store.record_experiment(record)
-        trained = 0
-
-        def keep(run: Run) -> None:
-            nonlocal trained
-            if not found:  # a sweep that failed at once leaves no trace
-                store.record_experiment(record)
-            store.put(ds, run, fingerprint=fingerprint)
-            found[(index[run.variant.label], run.seed)] = run
-            trained += 1
-
-        todo: dict[tuple[int, ...], list[Variant]] = {}  # variants missing the same seeds train in one call
-        for i, variant in enumerate(variants):
-            missing = tuple(s for s in seeds if (i, s) not in found)
-            if missing:
-                todo.setdefault(missing, []).append(variant)
-        try:
-            for missing, group in todo.items():
-                train(ds, group, list(missing), progress=progress, on_run=keep)
-        except KeyboardInterrupt:
-            raise CompareInterrupted(len(found), total, out) from None
-    return [found[(i, s)] for i in range(len(variants)) for s in seeds], trained
+    return train_stored(ds, variants, seeds, Path(out_dir), record, progress=progress, say=say)
 
 
 def _path(ds: Dataset, result: SweepResult) -> PathData:
