@@ -67,6 +67,7 @@ def test_compare_prints_table_verdicts_and_report_path(compared: Compared) -> No
     lines = compared.stdout.splitlines()
     assert lines[0].split()[:4] == ["variant", "train", "acc", "val"]
     assert any(line.startswith("drop <b>&: ") for line in lines)
+    assert lines[-3].startswith("Pick ") and "the lowest mean validation loss" in lines[-3]
     assert lines[-1] == f"report: {compared.out / 'report.html'}"
     assert compared.stderr == ""  # --quiet: no progress bar, no status lines
 
@@ -189,7 +190,7 @@ def test_no_arguments_is_the_seed_notebook(runner, monkeypatch) -> None:
 
     def fake_compare(ds, specs, **kwargs):
         seen.update(ds=ds, specs=specs, **kwargs)
-        return SimpleNamespace(table="TABLE", verdicts=[], report=Path("reglab-out/report.html"))
+        return SimpleNamespace(table="TABLE", verdicts=[], report=Path("reglab-out/report.html"), recommendation=None)
 
     monkeypatch.setattr(experiment, "compare", fake_compare)
     result = invoke(runner, ["compare"])
@@ -206,7 +207,7 @@ def test_no_arguments_is_the_seed_notebook(runner, monkeypatch) -> None:
 def test_preset_and_variants_add_up(runner, monkeypatch) -> None:
     seen = {}
     monkeypatch.setattr(experiment, "compare", lambda ds, specs, **kw: seen.update(specs=specs, **kw) or SimpleNamespace(
-        table="", verdicts=[], report=Path("r")))
+        table="", verdicts=[], report=Path("r"), recommendation=None))
     assert invoke(runner, ["compare", "--preset", "all", "--variant", "mine:l2=1e-2"]).exit_code == 0
     assert seen["specs"] == [*PRESETS["all"].specs, "mine:l2=1e-2"] and seen["preset"] == "all"
     assert invoke(runner, ["compare", "--variant", "l2=1e-2"]).exit_code == 0

@@ -115,7 +115,7 @@ def test_the_reproduce_command_parses_back_to_the_same_settings() -> None:
 
     original = experiment.compare
     experiment.compare = lambda ds, specs, **kw: seen.update(ds=ds, specs=specs, **kw) or SimpleNamespace(
-        table="", verdicts=[], report=Path("r"))
+        table="", verdicts=[], report=Path("r"), recommendation=None)
     try:
         result = CliRunner().invoke(app, shlex.split(command_line(record, "o"))[1:], catch_exceptions=False)
     finally:

@@ -40,6 +40,9 @@ def _print_outcome(result: Any) -> None:
         if not summary.startswith(f"{verdict.kind}"):
             summary = f"{verdict.kind}. {summary}"
         typer.echo(f"{verdict.label}: {summary}")
+    if result.recommendation is not None:
+        typer.echo("")
+        typer.echo(result.recommendation.summary)
     typer.echo("")
     typer.echo(f"report: {result.report}")
 

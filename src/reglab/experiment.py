@@ -57,6 +57,7 @@ class CompareResult:
         runs: one run per variant × seed, variant-major.
         summaries: ``reglab.analysis.summarize(runs)``.
         verdicts: ``reglab.analysis.diagnose_all(runs)``, one per variant.
+        recommendation: ``reglab.analysis.recommend(summaries)``: the variant to pick, or ``None``.
         table: ``reglab.analysis.format_table(...)``, the text table.
         figures: the PNG files written (``reglab.figures.FigureFile``).
         report: path of ``report.html``; ``results``: path of ``results.json``.
@@ -77,6 +78,7 @@ class CompareResult:
     trained: int = 0
     reused: int = 0
     missing: list[tuple[str, int]] = field(default_factory=list)
+    recommendation: Any = None
 
 
 def compare(
@@ -272,12 +274,13 @@ def _reload_dataset(record: ExperimentRecord) -> Dataset:
 def _write_outputs(
     out: Path, ds: Dataset, runs: list[Run], record: ExperimentRecord, *, missing: list[tuple[str, int]] | None = None
 ) -> CompareResult:
-    from reglab.analysis import diagnose_all, format_table, summarize, table_rows
+    from reglab.analysis import diagnose_all, format_table, recommend, summarize, table_rows
     from reglab.figures import CAPTIONS, save_figures
     from reglab.report import ReportContent, write_report
 
     summaries = summarize(runs)
     verdicts = diagnose_all(runs, dataset=ds)
+    recommendation = recommend(summaries)
     figures = save_figures(runs, ds, out)
     written = {Path(figure.path).name for figure in figures}
     for name in CAPTIONS:  # a figure of an earlier comparison that this one does not draw (2-D only ones)
@@ -291,11 +294,11 @@ def _write_outputs(
     )
     content = ReportContent(
         dataset=ds, record=record, table=table_rows(summaries, ds.task), verdicts=verdicts, figures=figures,
-        created=created, missing=list(missing or []), out_dir=out,
+        created=created, missing=list(missing or []), out_dir=out, recommendation=recommendation,
     )
     report = write_report(out / REPORT_FILE, content)
     return CompareResult(
         out_dir=out, dataset=ds, record=record, runs=runs, summaries=summaries, verdicts=verdicts,
         table=format_table(summaries, ds.task), figures=figures, report=report, results=results,
-        missing=list(missing or []),
+        missing=list(missing or []), recommendation=recommendation,
     )

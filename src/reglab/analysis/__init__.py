@@ -9,6 +9,7 @@ See ``docs/analysis.md`` for the table columns and the verdict rules.
 """
 
 from reglab.analysis.curves import chance_loss, mean_curve, stack_curves
+from reglab.analysis.recommend import Recommendation, recommend
 from reglab.analysis.summary import (
     Column,
     Stat,
@@ -36,7 +37,7 @@ from reglab.analysis.verdicts import (
 
 __all__ = [
     "GAP_RATIO", "KINDS", "MIN_GAP", "OVERFIT_RISE", "TRAIN_FALL", "UNDERFIT_CHANCE", "UNDERFIT_MIN_EXCESS",
-    "UNDERFIT_REFERENCE", "Column", "Stat", "VariantSummary", "Verdict", "chance_loss", "diagnose", "diagnose_all",
-    "diagnose_curves", "format_table", "group_by_variant", "mean_curve", "stack_curves", "summarize",
+    "UNDERFIT_REFERENCE", "Column", "Recommendation", "Stat", "VariantSummary", "Verdict", "chance_loss", "diagnose", "diagnose_all",
+    "diagnose_curves", "format_table", "group_by_variant", "mean_curve", "recommend", "stack_curves", "summarize",
     "table_columns", "table_rows",
 ]

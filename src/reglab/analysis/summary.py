@@ -53,6 +53,13 @@ class Stat:
         std = float(finite.std(ddof=1)) if finite.size > 1 else 0.0
         return cls(float(finite.mean()), std, int(finite.size))
 
+    @property
+    def standard_error(self) -> float:
+        """``std / sqrt(n)``: 0.0 for a single value, NaN for none."""
+        if self.n == 0:
+            return math.nan
+        return self.std / math.sqrt(self.n)
+
     def format(self, fmt: str = ".3f") -> str:
         """``"mean ± std"`` with the format spec ``fmt``; the mean alone when ``n == 1``."""
         if self.n == 0:

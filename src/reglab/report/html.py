@@ -43,6 +43,7 @@ class ReportContent:
         created: when the report was made (shown in the footer).
         missing: ``(label, seed)`` runs absent from the store (an interrupted compare).
         out_dir: the directory, for the reproduce command.
+        recommendation: ``reglab.analysis.Recommendation`` (the variant to pick), or ``None``.
     """
 
     dataset: Dataset
@@ -53,6 +54,7 @@ class ReportContent:
     created: str = ""
     missing: list[tuple[str, int]] = field(default_factory=list)
     out_dir: Path | str = "reglab-out"
+    recommendation: Any = None
 
 
 def write_report(path: str | Path, content: ReportContent) -> Path:
@@ -71,7 +73,7 @@ def render_report(content: ReportContent) -> str:
     beside_data = [f for f in content.figures if f.name == DATASET_FIGURE]
     sections = [
         _dataset_section(ds, record, beside_data),
-        _verdicts_section(content.verdicts),
+        _verdicts_section(content.verdicts, content.recommendation),
         _table_section(content.table, record),
         _figures_section([f for f in content.figures if f.name != DATASET_FIGURE]),
         _reproduce_section(content),
@@ -132,7 +134,7 @@ def _dataset_section(ds: Dataset, record: ExperimentRecord, figures: Sequence[An
 </section>"""
 
 
-def _verdicts_section(verdicts: Sequence[Any]) -> str:
+def _verdicts_section(verdicts: Sequence[Any], recommendation: Any = None) -> str:
     cards = []
     for verdict in verdicts:
         evidence = getattr(verdict, "evidence", None) or {}
@@ -145,9 +147,17 @@ def _verdicts_section(verdicts: Sequence[Any]) -> str:
         )
     return f"""
 <section id="verdicts"><h2>Verdicts</h2>
+{_recommendation(recommendation)}
 <div class="verdicts">{"".join(cards)}</div>
 <p class="note">A verdict reads the mean training and validation loss curves over seeds; the rules are documented in docs/analysis.md.</p>
 </section>"""
+
+
+def _recommendation(recommendation: Any) -> str:
+    """The pick as a highlighted paragraph (the rule is in ``reglab.analysis.recommend``)."""
+    if recommendation is None:
+        return ""
+    return f'<p class="notice pick"><strong>Recommendation.</strong> {escape(recommendation.summary)}</p>'
 
 
 def _without_kind(summary: str, kind: str) -> str:

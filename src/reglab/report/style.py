@@ -24,6 +24,7 @@ nav a { color: var(--accent); text-decoration: none; }
 nav a:hover { text-decoration: underline; }
 .card { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; }
 .notice { border-left: 4px solid var(--under); background: #fff8e8; padding: 10px 14px; margin: 16px 0 0; border-radius: 4px; }
+.notice.pick { border-left-color: var(--good); background: #eef7f1; margin: 0 0 14px; }
 dl.options { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 10px 0 0; font-size: 0.92rem; }
 dl.options dt { color: var(--muted); }
 dl.options dd { margin: 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }

@@ -43,6 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reglab.analysis.summary import Stat
+
 REGIONS = ("overfitting", "good", "underfitting", "unclear")
 
 
@@ -63,13 +65,7 @@ class Choice:
 
 def standard_error(values: Sequence[float]) -> float:
     """``std(ddof=1) / sqrt(n)`` of the finite values; 0.0 for a single value, NaN for none."""
-    array = np.asarray(values, dtype=float)
-    finite = array[np.isfinite(array)]
-    if finite.size == 0:
-        return math.nan
-    if finite.size == 1:
-        return 0.0
-    return float(finite.std(ddof=1) / math.sqrt(finite.size))
+    return Stat.of(values).standard_error
 
 
 def one_standard_error(means: Sequence[float], errors: Sequence[float]) -> Choice:
