@@ -35,6 +35,7 @@ from torch import Tensor
 from reglab.engine.network import StackedMLP
 from reglab.engine.objective import training_loss
 from reglab.engine.streams import ModelStreams
+from reglab.regularizers.base import Regularizer, perturbs
 
 ActivationGrad = Callable[[Tensor, Tensor], Tensor]
 
@@ -54,8 +55,6 @@ def supports(net: object, pieces: Sequence[object]) -> bool:
     when every regularizer perturbs through ``perturb_affine`` (none
     overrides ``perturb``).
     """
-    from reglab.regularizers.base import Regularizer
-
     return (
         type(net) is StackedMLP
         and not net.arch.batchnorm
@@ -109,7 +108,8 @@ def loss_and_grads(
     Call under ``torch.no_grad()``.
     """
     saved: list[Tensor] = []
-    perturb = AffinePerturbations(pieces, streams) if streams is not None and pieces else None
+    perturbing = [piece for piece in pieces if perturbs(piece)]
+    perturb = AffinePerturbations(perturbing, streams) if perturbing else None
     if perturb is not None:
         x = perturb(x, "input")
     logits = net.dense(x, training=True, perturb=perturb, saved=saved)

@@ -31,7 +31,7 @@ from reglab.engine.optimizers import make_optimizer
 from reglab.engine.plan import Group
 from reglab.engine.streams import ModelStreams, epoch_orders, generator
 from reglab.engine.weight_stats import weight_stats
-from reglab.regularizers import build_regularizers
+from reglab.regularizers import build_regularizers, perturbs, total_penalty
 
 EpochHook = Callable[[int], None]
 DIVERGENCE_WATCH = ("train_loss", "val_loss", "weight_l2")
@@ -99,8 +99,10 @@ def train_group(
     log: dict[str, list[Tensor]] = {}
     snapshot = [t.detach().clone() for t in net.tensors()]
 
+    perturbing = [piece for piece in regularizers if perturbs(piece)]
+
     def perturb(h: Tensor, position: str) -> Tensor:
-        for piece in regularizers:
+        for piece in perturbing:
             h = piece.perturb(h, position, streams)
         return h
 
@@ -172,11 +174,7 @@ def _autograd_step(
 ) -> tuple[Tensor, list[Tensor]]:
     """Data loss per model ``[K]`` and the gradients of (data loss + penalties) by autograd."""
     data_loss = training_loss(net.forward(xb, training=True, perturb=perturb), yb, task)
-    objective = data_loss
-    for piece in regularizers:
-        penalty = piece.penalty(net)
-        if penalty is not None:
-            objective = objective + penalty
+    objective = data_loss + total_penalty(net, regularizers)
     return data_loss, list(torch.autograd.grad(objective.sum(), net.parameters()))
 
 
@@ -214,12 +212,7 @@ def _epoch_logs(
     with torch.no_grad():
         logs = _split_metrics(net, splits, ("train", "val", "test") if final else ("train", "val"), task, members)
         tests = {name: logs.pop(name) for name in list(logs) if name.startswith("test_")}
-        penalty = torch.zeros(net.n_models)
-        for piece in regularizers:
-            value = piece.penalty(net)
-            if value is not None:
-                penalty = penalty + value
-        per_model = {"penalty": penalty, **weight_stats(net.weights)}
+        per_model = {"penalty": total_penalty(net, regularizers), **weight_stats(net.weights)}
         for name, value in per_model.items():
             logs[name] = value.view(-1, members).mean(1)
         return {**logs, **tests}

@@ -5,7 +5,7 @@ technique means one new module with a :class:`Regularizer` subclass, one entry
 here, and its variant key in :data:`reglab.variant.PARAMETERS`.
 """
 
-from reglab.regularizers.base import Regularizer
+from reglab.regularizers.base import Regularizer, perturbs, total_penalty
 from reglab.regularizers.constraints import MaxNorm, NonNeg, UnitNorm
 from reglab.regularizers.decay import DecoupledWeightDecay
 from reglab.regularizers.penalties import L1Penalty, L2Penalty, l1_penalty, l2_penalty
@@ -35,6 +35,8 @@ def build_regularizers(variants) -> list[Regularizer]:
 __all__ = [
     "REGISTRY",
     "Regularizer",
+    "perturbs",
+    "total_penalty",
     "build_regularizers",
     "L1Penalty",
     "L2Penalty",

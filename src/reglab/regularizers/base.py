@@ -105,3 +105,19 @@ def per_layer_table(variants: Sequence[Variant], key: str, layers: int) -> list[
     """``[layers]`` list of ``[K, 1, 1]`` tensors: the per-layer value of ``key`` for each model."""
     rows = [variant.per_layer(key, layers) for variant in variants]
     return [per_model([row[layer] for row in rows]) for layer in range(layers)]
+
+
+def perturbs(piece: Regularizer) -> bool:
+    """Whether ``piece`` changes activations in training (overrides ``perturb`` or ``perturb_affine``)."""
+    kind = type(piece)
+    return kind.perturb is not Regularizer.perturb or kind.perturb_affine is not Regularizer.perturb_affine
+
+
+def total_penalty(net: StackedMLP, pieces: Sequence[Regularizer]) -> Tensor:
+    """The sum of every piece's penalty, per model ``[K]`` (zeros when no piece penalizes)."""
+    total = torch.zeros(net.n_models)
+    for piece in pieces:
+        value = piece.penalty(net)
+        if value is not None:
+            total = total + value
+    return total

@@ -34,7 +34,7 @@ class _PerPosition(Regularizer):
         """``table[position][k]``: the setting of model ``k`` at ``position``."""
         self.users = {pos: [k for k, value in enumerate(row) if value > 0] for pos, row in table.items()}
         self.values = {
-            pos: torch.tensor([row[k] for k in self.users[pos]]).view(-1, *[1] * 4) for pos, row in table.items()
+            pos: torch.tensor([row[k] for k in self.users[pos]]) for pos, row in table.items()
         }
 
     @staticmethod
