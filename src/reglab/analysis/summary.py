@@ -165,11 +165,17 @@ def table_rows(summaries: Sequence[VariantSummary], task: str) -> list[list[str]
 
 def format_table(summaries: Sequence[VariantSummary], task: str) -> str:
     """A plain-text table aligned for a terminal: labels left-aligned, numbers right-aligned."""
-    rows = table_rows(summaries, task)
+    return align_table(table_rows(summaries, task))
+
+
+def align_table(rows: Sequence[Sequence[str]], left_columns: int = 1) -> str:
+    """Rows (header first) as aligned text: the first ``left_columns`` left-aligned, the rest right-aligned,
+    a rule of dashes under the header."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
 
-    def line(row: list[str]) -> str:
-        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])]
+    def line(row: Sequence[str]) -> str:
+        cells = [cell.ljust(width) if i < left_columns else cell.rjust(width)
+                 for i, (cell, width) in enumerate(zip(row, widths))]
         return "  ".join(cells).rstrip()
 
     rule = "  ".join("-" * width for width in widths)

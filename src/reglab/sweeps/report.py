@@ -35,6 +35,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from reglab.analysis import Stat
+from reglab.analysis.summary import align_table
 from reglab.errors import ReglabError
 from reglab.figures import DPI, FigureFile, plot_dataset
 from reglab.report.command import FLAGS, changed_options, option_text
@@ -261,12 +262,7 @@ def table_rows(result: SweepResult) -> list[list[str]]:
 
 def format_table(result: SweepResult) -> str:
     """:func:`table_rows` aligned for a terminal."""
-    rows = table_rows(result)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) if i <= len(result.params) + 1 else c.rjust(w)
-                       for i, (c, w) in enumerate(zip(row, widths))).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return align_table(table_rows(result), left_columns=len(result.params) + 2)
 
 
 def _table_section(result: SweepResult) -> str:
