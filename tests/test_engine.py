@@ -278,3 +278,20 @@ def test_cnn_batched_equals_alone_and_max_norm_holds_per_filter(digits):
 def test_conv_needs_image_data(moons):
     with pytest.raises(reglab.ReglabError, match="conv needs image data"):
         reglab.train(moons, ["conv=4"], progress=False)
+
+
+def test_adam_shared_rate_and_per_model_rates_give_the_same_update():
+    """A rate shared by all models takes the one-pass kernel, mixed rates the flat path: equal updates."""
+    from reglab.engine.optimizers import BatchedAdam
+
+    gen = torch.Generator().manual_seed(0)
+    params = [torch.randn(2, 3, 4, generator=gen), torch.randn(2, 1, 4, generator=gen)]
+    shared, mixed = BatchedAdam([p.clone() for p in params]), BatchedAdam([p.clone() for p in params])
+    for _ in range(3):
+        grads = [torch.randn(p.shape, generator=gen) for p in params]
+        shared.step(grads, torch.tensor([0.01, 0.01]))
+        mixed.step(grads, torch.tensor([0.01, 0.0]))
+    for start, after_shared, after_mixed in zip(params, shared.params, mixed.params):
+        assert not torch.equal(after_shared[0], start[0])
+        torch.testing.assert_close(after_mixed[0], after_shared[0], rtol=0, atol=1e-7)
+        assert torch.equal(after_mixed[1], start[1])  # rate 0 leaves the model as it was

@@ -40,6 +40,8 @@ def run_log_probs(logits: Tensor, members: int, task: str) -> Tensor:
         log_probs = torch.stack([F.logsigmoid(-z), F.logsigmoid(z)], dim=-1)
     else:
         log_probs = torch.log_softmax(logits, -1)
+    if members == 1:  # the log-mean-exp of one member is its own value
+        return log_probs
     grouped = log_probs.view(-1, members, *log_probs.shape[1:])
     return torch.logsumexp(grouped, dim=1) - math.log(members)
 
@@ -67,7 +69,11 @@ def evaluate(logits: Tensor, y: Tensor, members: int, task: str) -> dict[str, Te
         return {"loss": mse, "mse": mse, "r2": 1 - sse / sst}
     log_probs = run_log_probs(logits, members, task)
     labels = y.long()
-    index = labels.view(1, -1, 1).expand(log_probs.shape[0], -1, 1)
-    loss = -log_probs.gather(-1, index).squeeze(-1).mean(1)
-    acc = (log_probs.argmax(-1) == labels).float().mean(1)
-    return {"loss": loss, "acc": acc}
+    if log_probs.shape[-1] == 2:  # a comparison instead of a gather and an argmax (ties go to class 0 as in argmax)
+        class0, class1 = log_probs.unbind(-1)
+        picked = torch.where(labels.bool(), class1, class0)
+        predicted = (class1 > class0).long()
+    else:
+        picked = log_probs.gather(-1, labels.view(1, -1, 1).expand(log_probs.shape[0], -1, 1)).squeeze(-1)
+        predicted = log_probs.argmax(-1)
+    return {"loss": -picked.mean(1), "acc": (predicted == labels).float().mean(1)}

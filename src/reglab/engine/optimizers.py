@@ -68,6 +68,7 @@ class _FlatState:
         self.update_views = self.views(self.update)
         self._lr_key: tuple[Tensor, int] | None = None
         self._lr_flat = self.zeros()
+        self._lr_common: float | None = None
 
     def zeros(self) -> Tensor:
         return torch.zeros(self.offsets[-1], dtype=self.params[0].dtype)
@@ -83,11 +84,19 @@ class _FlatState:
 
     def lr(self, lr: Tensor) -> Tensor:
         """``lr`` per element, rebuilt only when a different (or modified) ``[K]`` tensor comes in."""
-        key = (lr, lr._version)
+        self._refresh(lr)
+        return self._lr_flat
+
+    def common_lr(self, lr: Tensor) -> float | None:
+        """The learning rate shared by every model, or ``None`` when they differ."""
+        self._refresh(lr)
+        return self._lr_common
+
+    def _refresh(self, lr: Tensor) -> None:
         if self._lr_key is None or self._lr_key[0] is not lr or self._lr_key[1] != lr._version:
             self._lr_flat = self.per_element(lr)
-            self._lr_key = key
-        return self._lr_flat
+            self._lr_common = float(lr[0]) if bool((lr == lr[0]).all()) else None
+            self._lr_key = (lr, lr._version)
 
     def flat_grads(self, grads: list[Tensor]) -> Tensor:
         """The gradients as one flat tensor (no copy when they are :attr:`grad_views`)."""
@@ -127,9 +136,11 @@ class BatchedAdam:
     """Adam over a list of ``[K, ...]`` parameters (one flat state for all of them).
 
     The update runs as PyTorch's fused CPU Adam kernel (the one behind
-    ``torch.optim.Adam(fused=True)``) on the flat state with learning rate 1,
-    then is scaled by each model's learning rate; without that kernel, as
-    separate elementwise operations.  Both are the formula above.
+    ``torch.optim.Adam(fused=True)``).  When every model has the same learning
+    rate the kernel updates the parameters in one pass; otherwise it computes
+    the update with learning rate 1 on the flat state, which is then scaled by
+    each model's learning rate.  Without that kernel, as separate elementwise
+    operations.  All are the formula above.
     """
 
     fused = hasattr(torch, "_fused_adam_")
@@ -139,6 +150,7 @@ class BatchedAdam:
         self.state = _FlatState(params)
         self.m = self.state.zeros()
         self.v = self.state.zeros()
+        self.m_views, self.v_views = self.state.views(self.m), self.state.views(self.v)
         self.denominators = _Denominators(self)
         self.t = 0
         self._step = torch.zeros(())
@@ -153,6 +165,14 @@ class BatchedAdam:
         self.t += 1
         correction1 = 1 - BETA1**self.t
         root_correction2 = math.sqrt(1 - BETA2**self.t)
+        common_lr = self.state.common_lr(lr)
+        if self.fused and common_lr is not None:  # one pass: the kernel updates the parameters itself
+            self._step.fill_(self.t)
+            torch._fused_adam_(
+                self.params, list(grads), self.m_views, self.v_views, [], [self._step] * len(self.params),
+                lr=common_lr, beta1=BETA1, beta2=BETA2, weight_decay=0.0, eps=EPS, amsgrad=False, maximize=False,
+            )
+            return
         g = self.state.flat_grads(grads)
         update = self.state.update
         if self.fused:
