@@ -96,7 +96,9 @@ def train_group(
     active = torch.ones(runs, dtype=torch.bool)
     diverged = torch.zeros(runs, dtype=torch.bool)
     stopped_epoch = torch.full((runs,), group.epochs, dtype=torch.long)
-    log: dict[str, list[Tensor]] = {}
+    # [epochs, runs] per figure, allocated at the first epoch: small tensors kept from every epoch
+    # would pin the heap between the steps' large temporaries and make it grow by ~1 MB per epoch.
+    history: dict[str, Tensor] = {}
     snapshot = [t.detach().clone() for t in net.tensors()]
 
     perturbing = [piece for piece in regularizers if perturbs(piece)]
@@ -143,7 +145,9 @@ def train_group(
             checkpoint |= decision.checkpoint & active
         _copy_where(snapshot, net.tensors(), checkpoint.repeat_interleave(members))
         for name, value in logs.items():
-            log.setdefault(name, []).append(value)
+            if name not in history:
+                history[name] = torch.full((group.epochs, runs), math.nan)
+            history[name][epoch - 1] = value
         stopped_epoch = torch.where(stop, torch.tensor(epoch), stopped_epoch)
         active &= ~stop
         if on_epoch is not None:
@@ -158,7 +162,6 @@ def train_group(
     with torch.no_grad():
         _copy_where(net.tensors(), snapshot, restore.repeat_interleave(members))
     final = _final_metrics(net, regularizers, splits, task, members)
-    history = {name: torch.stack(values) for name, values in log.items()}
     return [
         _outcome(r, history, final, stopped_epoch, diverged, net, members) for r in range(runs)
     ]
