@@ -13,6 +13,7 @@ in one run, with the engine's own calls (``baddbmm``/``bmm`` on
   inputs);
 * the per-epoch validation forward (300 rows), spread over the epoch's 22 steps;
 * ``torch.mm`` on square 1024 matrices, the machine's matmul rate;
+* the middle layer's products in bfloat16 (what lower precision would buy);
 
 and prints them against that budget.  Activations, loss, penalties, Adam and
 the engine's own per-epoch evaluation of the training split are left out, so
@@ -110,6 +111,8 @@ def main() -> None:
     mm_us, _ = median_us(lambda: torch.mm(a, b), args.runs, 20)
     mm_gflops = 2 * SQUARE**3 / mm_us / 1e3
     middle_us, middle_runs = median_us(middle_products, args.runs, 300)
+    middle_bf16 = {name: t.bfloat16() for name, t in middle.items()}
+    bf16_us, _ = median_us(lambda: (forward(middle_bf16), backward(middle_bf16, needs_dh=True)), args.runs, 300)
     step_us, _ = median_us(step_products, args.runs, 300)
     validation_us, _ = median_us(validation_forward, args.runs, 50)
 
@@ -124,6 +127,7 @@ def main() -> None:
     print(f"budget of the {TARGET_S_PER_MODEL} s/model target for a whole step: {budget:.0f} us")
     print(f"middle layer, 3 products: {middle_us:.0f} us per step "
           f"(runs: {', '.join(f'{r:.0f}' for r in middle_runs)}), {middle_us / budget:.2f}x the budget")
+    print(f"middle layer, 3 products in bfloat16: {bf16_us:.0f} us per step, {bf16_us / budget:.2f}x the budget")
     print(f"all products of a step: {step_us:.0f} us; validation forward: {validation_us:.0f} us per epoch "
           f"= {validation_us / STEPS_PER_EPOCH:.0f} us per step")
     print(f"floor of the products alone: {floor_us:.0f} us per step = {floor_s_per_model:.3f} s/model, "
