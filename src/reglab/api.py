@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tqdm.auto import tqdm
 
+from reglab.engine.checkpoint import EVERY_S, CheckpointStorage, GroupCheckpoint
 from reglab.engine.plan import RunSpec, make_groups
 from reglab.engine.trainer import Split, train_group
 from reglab.errors import ReglabError
@@ -28,6 +29,9 @@ def train(
     progress: bool = True,
     on_run: RunCallback | None = None,
     max_models: int = 1024,
+    checkpoints: CheckpointStorage | None = None,
+    checkpoint_every: float = EVERY_S,
+    on_resume: Callable[[int], None] | None = None,
 ) -> list[Run]:
     """Train every variant with every seed; return one :class:`Run` per pair.
 
@@ -46,6 +50,13 @@ def train(
         on_run: called with each run as soon as its group has finished
             (the store uses it so an interrupted job keeps finished runs).
         max_models: most models trained in one batch.
+        checkpoints: where each group's state is saved while it trains (at
+            most every ``checkpoint_every`` seconds) and found again, so an
+            interrupted group goes on from its last saved epoch with the
+            numbers it would have had (see :mod:`reglab.engine.checkpoint`).
+            A group's checkpoint is dropped once ``on_run`` has had its runs.
+        checkpoint_every: seconds between two saves of a group's state.
+        on_resume: called with the epoch a group resumes after, when it finds its checkpoint.
     """
     parsed = parse_variants(list(variants))
     if epochs is not None:
@@ -67,13 +78,26 @@ def train(
         for number, group in enumerate(groups, 1):
             bar.set_postfix_str(f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models")
             done = bar.n
-            outcomes = train_group(group, splits, dataset.task, on_epoch=lambda _: bar.update(1))
+            checkpoint = resume = None
+            if checkpoints is not None:
+                checkpoint = GroupCheckpoint(checkpoints, dataset, [(s.variant, s.seed) for s in group.runs], checkpoint_every)
+                resume = checkpoint.load()
+            if resume is not None:
+                if on_resume is not None:
+                    on_resume(resume.epoch)
+                bar.set_postfix_str(f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models, resumed at epoch {resume.epoch}")
+                bar.update(resume.epoch)
+            outcomes = train_group(
+                group, splits, dataset.task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint
+            )
             bar.update(done + group.epochs - bar.n)
             for spec, outcome in zip(group.runs, outcomes):
                 run = Run(spec.variant, spec.seed, outcome.history, outcome.metrics, dataset.task, group.arch, outcome.members)
                 results[spec.index] = run
                 if on_run is not None:
                     on_run(run)
+            if checkpoint is not None:
+                checkpoint.drop()
     return results  # type: ignore[return-value]
 
 

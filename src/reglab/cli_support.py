@@ -38,10 +38,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except CompareInterrupted as stop:
-        typer.echo(
-            f"interrupted: {stop.kept} of {stop.total} runs kept in {stop.out_dir}; run the same command to resume",
-            err=True,
-        )
+        typer.echo(stop.message, err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

@@ -42,9 +42,18 @@ def _stderr(message: str) -> None:
 class CompareInterrupted(KeyboardInterrupt):
     """Ctrl-C during :func:`compare`: ``kept`` runs of this comparison are safe in ``out_dir``."""
 
-    def __init__(self, kept: int, total: int, out_dir: Path) -> None:
+    def __init__(self, kept: int, total: int, out_dir: Path, saved_epochs: Sequence[int] = ()) -> None:
         super().__init__(f"interrupted: {kept} of {total} runs kept in {out_dir}")
-        self.kept, self.total, self.out_dir = kept, total, out_dir
+        self.kept, self.total, self.out_dir, self.saved_epochs = kept, total, out_dir, list(saved_epochs)
+
+    @property
+    def message(self) -> str:
+        """What the command line says: what was kept and how to go on."""
+        text = f"interrupted: {self.kept} of {self.total} runs kept in {self.out_dir}"
+        if self.saved_epochs:
+            epochs = ", ".join(str(epoch) for epoch in self.saved_epochs)
+            text += f" (unfinished runs saved at epoch {epochs})"
+        return text + "; run the same command to resume"
 
 
 @dataclass
@@ -159,9 +168,12 @@ def train_stored(
 
         try:
             for todo_variants, todo_seeds in _batches(variants, seeds, found):
-                train(ds, todo_variants, todo_seeds, progress=progress, on_run=keep)
+                train(
+                    ds, todo_variants, todo_seeds, progress=progress, on_run=keep, checkpoints=store,
+                    on_resume=lambda epoch: say(f"resuming: unfinished runs from their checkpoint at epoch {epoch}"),
+                )
         except KeyboardInterrupt:
-            raise CompareInterrupted(len(found), total, out) from None
+            raise CompareInterrupted(len(found), total, out, store.checkpoint_epochs()) from None
     return [found[(i, s)] for i in range(len(variants)) for s in seeds], trained
 
 

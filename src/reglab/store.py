@@ -18,6 +18,12 @@ Tables (stdlib :mod:`sqlite3`, WAL journal, one commit per run):
   seeds, epochs), newest last, so ``reglab report DIR`` rebuilds the report
   without training.  ``spec_json`` holds :meth:`ExperimentRecord.to_dict`; its
   ``kind`` is ``"compare"`` or ``"sweep"`` (absent in older stores: compare).
+* ``checkpoints``: the last saved state of each group still in training
+  (:mod:`reglab.engine.checkpoint`), keyed by the SHA-256 of the data set
+  key, the data fingerprint and the group's ``(variant_key, seed)`` pairs in
+  order; ``epoch`` is the last epoch it holds and ``state`` is
+  ``GroupState.to_bytes()``.  A row goes when its
+  group's runs are stored.
 * ``reglab_meta``: ``format`` (``reglab-run-store``) and ``schema_version``;
   a database without it is refused as foreign.
 
@@ -44,6 +50,7 @@ from reglab.variant import Variant
 
 if TYPE_CHECKING:
     from reglab.data import Dataset
+    from reglab.engine.checkpoint import GroupRuns
 
 FILE_NAME = "runs.sqlite"
 FORMAT = "reglab-run-store"
@@ -66,6 +73,12 @@ CREATE TABLE IF NOT EXISTS experiments (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created TEXT NOT NULL,
     spec_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checkpoints (
+    group_key TEXT PRIMARY KEY,
+    created TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    state BLOB NOT NULL
 );
 """
 
@@ -245,6 +258,27 @@ class RunStore:
         """How many runs the store holds, all data sets and variants together."""
         return int(self._db.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
 
+    # -- checkpoints of groups in training ---------------------------------------
+    def load_checkpoint(self, dataset: Dataset, runs: GroupRuns) -> bytes | None:
+        """The saved state of the group training ``runs`` on ``dataset``, or ``None``."""
+        row = self._db.execute("SELECT state FROM checkpoints WHERE group_key = ?", (_group_key(dataset, runs),)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def save_checkpoint(self, dataset: Dataset, runs: GroupRuns, epoch: int, blob: bytes) -> None:
+        """Store (or replace) a group's state after ``epoch`` and commit at once."""
+        row = (_group_key(dataset, runs), now(), int(epoch), sqlite3.Binary(blob))
+        with self._write():
+            self._db.execute("INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?)", row)
+
+    def drop_checkpoint(self, dataset: Dataset, runs: GroupRuns) -> None:
+        """Forget a group's state."""
+        with self._write():
+            self._db.execute("DELETE FROM checkpoints WHERE group_key = ?", (_group_key(dataset, runs),))
+
+    def checkpoint_epochs(self) -> list[int]:
+        """The epoch of every saved group state, oldest save first."""
+        return [row[0] for row in self._db.execute("SELECT epoch FROM checkpoints ORDER BY created, rowid")]
+
     # -- experiments -------------------------------------------------------------
     def record_experiment(self, record: ExperimentRecord) -> None:
         """Remember what a compare or sweep asked for (the newest is used by ``reglab report``)."""
@@ -276,6 +310,13 @@ class RunStore:
         except BaseException:
             self._db.rollback()
             raise
+
+
+def _group_key(dataset: Dataset, runs: GroupRuns) -> str:
+    """SHA-256 of the data (key and fingerprint) and the group's runs in order."""
+    pairs = [[variant_key(variant), int(seed)] for variant, seed in runs]
+    text = canonical_json([dataset_key(dataset), data_fingerprint(dataset), pairs])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _make_directory(directory: Path) -> None:

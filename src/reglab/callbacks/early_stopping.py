@@ -68,6 +68,14 @@ class EarlyStopping:
         self.wait = torch.zeros(runs)
         self.best_epoch = torch.zeros(runs, dtype=torch.long)
 
+    def state_dict(self) -> dict[str, Tensor]:
+        """The counters that change during training (for a checkpoint)."""
+        return {"best": self.best, "wait": self.wait, "best_epoch": self.best_epoch}
+
+    def load_state_dict(self, state: dict[str, Tensor]) -> None:
+        """Continue from :meth:`state_dict`."""
+        self.best, self.wait, self.best_epoch = state["best"], state["wait"], state["best_epoch"]
+
     def on_epoch_end(self, epoch: int, logs: dict[str, Tensor]) -> Decision:
         """Update with this epoch's logs (``[R]`` tensors by name); ``epoch`` counts from 1."""
         value = torch.stack([logs[m][r] for r, m in enumerate(self.monitors)]) * self.sign

@@ -195,6 +195,16 @@ class BatchedAdam:
         """Per-coordinate steps of the last update: ``lr / (sqrt(v_hat) + eps)``."""
         return StepSizes(lr, self.denominators)
 
+    def state_dict(self) -> dict[str, Tensor]:
+        """The moments and the step count (for a checkpoint)."""
+        return {"m": self.m, "v": self.v, "t": torch.tensor(self.t)}
+
+    def load_state_dict(self, state: dict[str, Tensor]) -> None:
+        """Continue from :meth:`state_dict`."""
+        self.m.copy_(state["m"])
+        self.v.copy_(state["v"])
+        self.t = int(state["t"])
+
 
 class BatchedSGD:
     """SGD with (heavy-ball) momentum over a list of ``[K, ...]`` parameters (one flat state)."""
@@ -223,6 +233,14 @@ class BatchedSGD:
     def step_sizes(self, lr: Tensor) -> StepSizes:
         """Per-coordinate steps of the last update: ``lr`` everywhere."""
         return StepSizes(lr)
+
+    def state_dict(self) -> dict[str, Tensor]:
+        """The momentum buffer, if a step was taken (for a checkpoint)."""
+        return {} if self.buffer is None else {"buffer": self.buffer}
+
+    def load_state_dict(self, state: dict[str, Tensor]) -> None:
+        """Continue from :meth:`state_dict`."""
+        self.buffer = state["buffer"].clone() if "buffer" in state else None
 
 
 def make_optimizer(name: str, params: list[Tensor], momentum: Tensor) -> BatchedAdam | BatchedSGD:

@@ -24,10 +24,11 @@ from torch import Tensor
 
 from reglab.callbacks import build_callbacks
 from reglab.engine import backprop
+from reglab.engine.checkpoint import GroupCheckpoint, GroupState
 from reglab.engine.convnet import StackedCNN
 from reglab.engine.network import BN_MOMENTUM, Architecture, StackedMLP
 from reglab.engine.objective import evaluate, training_loss
-from reglab.engine.optimizers import make_optimizer
+from reglab.engine.optimizers import BatchedAdam, BatchedSGD, make_optimizer
 from reglab.engine.plan import Group
 from reglab.engine.streams import ModelStreams, epoch_orders, generator
 from reglab.engine.weight_stats import weight_stats
@@ -70,8 +71,15 @@ def train_group(
     splits: dict[str, Split],
     task: str,
     on_epoch: EpochHook | None = None,
+    *,
+    resume: GroupState | None = None,
+    checkpoint: GroupCheckpoint | None = None,
 ) -> list[RunOutcome]:
-    """Train every model of ``group``; return one outcome per run, in order."""
+    """Train every model of ``group``; return one outcome per run, in order.
+
+    ``resume`` goes on from a saved state of this group (after its epoch);
+    ``checkpoint`` is given the state at the end of each epoch when it is due.
+    """
     runs, members = len(group.runs), group.members
     run_variants = [run.variant for run in group.runs]
     slots = group.slots
@@ -102,13 +110,18 @@ def train_group(
     snapshot = [t.detach().clone() for t in net.tensors()]
 
     perturbing = [piece for piece in regularizers if perturbs(piece)]
+    generators = [*streams.generators, *order_streams.values()]
+    first_epoch = 1
+    if resume is not None:
+        active, diverged, stopped_epoch, history = _restore(resume, net, snapshot, optimizer, generators, callbacks)
+        first_epoch = resume.epoch + 1
 
     def perturb(h: Tensor, position: str) -> Tensor:
         for piece in perturbing:
             h = piece.perturb(h, position, streams)
         return h
 
-    for epoch in range(1, group.epochs + 1):
+    for epoch in range(first_epoch, group.epochs + 1):
         model_active = active.repeat_interleave(members)
         lr = base_lr * model_active
         net.bn_momentum = (BN_MOMENTUM * model_active.float()).view(-1, 1, 1)
@@ -138,18 +151,25 @@ def train_group(
         newly_diverged = active & ~finite
         diverged |= newly_diverged
         stop = newly_diverged.clone()
-        checkpoint = torch.zeros(runs, dtype=torch.bool)
+        keep_best = torch.zeros(runs, dtype=torch.bool)
         for callback in callbacks:
             decision = callback.on_epoch_end(epoch, logs)
             stop |= decision.stop & active
-            checkpoint |= decision.checkpoint & active
-        _copy_where(snapshot, net.tensors(), checkpoint.repeat_interleave(members))
+            keep_best |= decision.checkpoint & active
+        _copy_where(snapshot, net.tensors(), keep_best.repeat_interleave(members))
         for name, value in logs.items():
             if name not in history:
                 history[name] = torch.full((group.epochs, runs), math.nan)
             history[name][epoch - 1] = value
         stopped_epoch = torch.where(stop, torch.tensor(epoch), stopped_epoch)
         active &= ~stop
+        if checkpoint is not None and checkpoint.due():
+            checkpoint.save(
+                GroupState(
+                    epoch, net.tensors(), snapshot, optimizer.state_dict(), [g.get_state() for g in generators],
+                    [callback.state_dict() for callback in callbacks], active, diverged, stopped_epoch, history,
+                )
+            )
         if on_epoch is not None:
             on_epoch(epoch)
         if not active.any():
@@ -165,6 +185,26 @@ def train_group(
     return [
         _outcome(r, history, final, stopped_epoch, diverged, net, members) for r in range(runs)
     ]
+
+
+def _restore(
+    state: GroupState,
+    net: StackedMLP | StackedCNN,
+    snapshot: list[Tensor],
+    optimizer: BatchedAdam | BatchedSGD,
+    generators: list[torch.Generator],
+    callbacks: list,
+) -> tuple[Tensor, Tensor, Tensor, dict[str, Tensor]]:
+    """Put ``state`` back into the group's objects; return its ``active``, ``diverged``, ``stopped_epoch`` and history."""
+    with torch.no_grad():
+        for target, saved in zip([*net.tensors(), *snapshot], [*state.tensors, *state.snapshot]):
+            target.copy_(saved)
+    optimizer.load_state_dict(state.optimizer)
+    for gen, saved in zip(generators, state.generators):
+        gen.set_state(saved)
+    for callback, saved in zip(callbacks, state.callbacks):
+        callback.load_state_dict(saved)
+    return state.active.clone(), state.diverged.clone(), state.stopped_epoch.clone(), dict(state.history)
 
 
 def _autograd_step(

@@ -1,0 +1,105 @@
+"""Checkpoints of a group in training, so that an interrupted group goes on where it was.
+
+A group trains all its runs in one batched loop and hands them over only when
+it ends, so without checkpoints Ctrl-C (or a killed job) in the middle of a
+long group loses all of it.  At the end of an epoch, when at least
+``every_s`` seconds (default :data:`EVERY_S`) have passed since the last
+save, the trainer gives a :class:`GroupState` to the group's
+:class:`GroupCheckpoint`, which writes it to a :class:`CheckpointStorage` (the run store, for ``compare`` and
+``sweep``).  Training the same group again (same data, same variants in the
+same order, same seeds) loads it and goes on from the next epoch.
+
+The state is everything later epochs read: weights and buffers, the optimizer
+state, every random generator, the callbacks' counters, the early-stopping
+snapshots, the history and which runs are still going.  A resumed group
+therefore ends with exactly the numbers of an uninterrupted one (tested).
+Regularizers keep no state that changes during training; a piece that did
+would have to join :class:`GroupState`.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+import torch
+from torch import Tensor
+
+if TYPE_CHECKING:
+    from reglab.data import Dataset
+    from reglab.variant import Variant
+
+EVERY_S = 30.0
+"""Default seconds between two checkpoints of a group (a checkpoint of 128 small models takes milliseconds)."""
+
+GroupRuns = Sequence[tuple["Variant", int]]
+"""A group's runs in training order: ``(variant, seed)`` each."""
+
+
+class CheckpointStorage(Protocol):
+    """Where checkpoints live, keyed by the data and the group's runs (``RunStore`` is one)."""
+
+    def load_checkpoint(self, dataset: Dataset, runs: GroupRuns) -> bytes | None: ...
+
+    def save_checkpoint(self, dataset: Dataset, runs: GroupRuns, epoch: int, blob: bytes) -> None: ...
+
+    def drop_checkpoint(self, dataset: Dataset, runs: GroupRuns) -> None: ...
+
+
+@dataclass
+class GroupState:
+    """A group at the end of epoch ``epoch``; tensors are ``[K, ...]`` per model or ``[R]`` per run."""
+
+    epoch: int
+    tensors: list[Tensor]
+    snapshot: list[Tensor]
+    optimizer: dict[str, Tensor]
+    generators: list[Tensor]
+    callbacks: list[dict[str, Tensor]]
+    active: Tensor
+    diverged: Tensor
+    stopped_epoch: Tensor
+    history: dict[str, Tensor]
+
+    def to_bytes(self) -> bytes:
+        """The state serialized by ``torch.save``."""
+        buffer = io.BytesIO()
+        torch.save(asdict(self), buffer)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> GroupState:
+        """The state :meth:`to_bytes` wrote (loaded with ``weights_only=True``: tensors and containers only)."""
+        return cls(**torch.load(io.BytesIO(blob), weights_only=True))
+
+
+@dataclass
+class GroupCheckpoint:
+    """The checkpoint of one group in one storage, written at most every ``every_s`` seconds."""
+
+    storage: CheckpointStorage
+    dataset: Dataset
+    runs: GroupRuns
+    every_s: float = EVERY_S
+    _last_save: float = field(default_factory=time.monotonic, init=False)
+
+    def load(self) -> GroupState | None:
+        """The stored state of this group, or ``None``."""
+        blob = self.storage.load_checkpoint(self.dataset, self.runs)
+        return None if blob is None else GroupState.from_bytes(blob)
+
+    def due(self) -> bool:
+        """Whether ``every_s`` seconds have passed since the last save (or since this object was made)."""
+        return time.monotonic() - self._last_save >= self.every_s
+
+    def save(self, state: GroupState) -> None:
+        """Store ``state``, replacing the previous one."""
+        self.storage.save_checkpoint(self.dataset, self.runs, state.epoch, state.to_bytes())
+        self._last_save = time.monotonic()
+
+    def drop(self) -> None:
+        """Forget the stored state (the group's runs are stored)."""
+        self.storage.drop_checkpoint(self.dataset, self.runs)

@@ -1,0 +1,144 @@
+"""Checkpoints of groups in training: an interrupted group resumes with exactly the numbers it would have had."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import reglab
+from conftest import TINY_ARGS, Compared, invoke
+from reglab.engine.checkpoint import GroupCheckpoint, GroupState
+from reglab.store import RunStore
+from reglab.variant import Variant
+
+SPECS = ["baseline", "l1=1e-3", "prox=1e-2", "dropout=0.3", "early_stopping=2", "sgd:optimizer=sgd,lr=0.05,momentum=0.9"]
+EPOCHS = 12
+
+
+class MemoryStorage:
+    """Checkpoints in a dict; ``interrupt_at`` raises KeyboardInterrupt instead of saving that epoch (a Ctrl-C)."""
+
+    def __init__(self, interrupt_at: int | None = None) -> None:
+        self.saved: dict[tuple, tuple[int, bytes]] = {}
+        self.interrupt_at = interrupt_at
+        self.dropped = 0
+
+    @staticmethod
+    def key(runs) -> tuple:
+        return tuple((variant.label, seed) for variant, seed in runs)
+
+    def load_checkpoint(self, dataset, runs):
+        found = self.saved.get(self.key(runs))
+        return None if found is None else found[1]
+
+    def save_checkpoint(self, dataset, runs, epoch, blob):
+        if epoch == self.interrupt_at:
+            raise KeyboardInterrupt
+        self.saved[self.key(runs)] = (epoch, blob)
+
+    def drop_checkpoint(self, dataset, runs):
+        self.dropped += 1
+        self.saved.pop(self.key(runs), None)
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return reglab.load_dataset("moons", n_samples=150, noise=0.25, seed=0)
+
+
+def _variants(specs: list[str]) -> list[Variant]:
+    return [Variant.parse(spec).replace(hidden=(12, 6), epochs=EPOCHS) for spec in specs]
+
+
+@pytest.mark.parametrize("specs", [SPECS, SPECS[::-1]], ids=["adam-group-interrupted", "sgd-group-interrupted"])
+def test_a_resumed_group_ends_exactly_as_an_uninterrupted_one(moons, specs) -> None:
+    """Two groups (Adam, SGD); the first one trained is interrupted after saving epoch 5."""
+    straight = reglab.train(moons, _variants(specs), seeds=[0, 1], progress=False)
+
+    storage = MemoryStorage(interrupt_at=6)
+    with pytest.raises(KeyboardInterrupt):
+        reglab.train(moons, _variants(specs), seeds=[0, 1], progress=False, checkpoints=storage, checkpoint_every=0)
+    assert [epoch for epoch, _ in storage.saved.values()] == [5]  # the first group stopped before saving epoch 6
+    first_run_saved = next(iter(storage.saved))[0]
+    assert first_run_saved == (_variants(specs)[0].label, 0)  # the group of the first variant was the one interrupted
+
+    resumed_after: list[int] = []
+    storage.interrupt_at = None
+    resumed = reglab.train(
+        moons, _variants(specs), seeds=[0, 1], progress=False, checkpoints=storage, checkpoint_every=0,
+        on_resume=resumed_after.append,
+    )
+    assert resumed_after == [5]
+    assert storage.saved == {} and storage.dropped == 2  # two groups (Adam, SGD), both dropped once stored
+    assert any(run.metrics["stopped_epoch"] < EPOCHS for run in straight)  # early stopping acted
+    for a, b in zip(straight, resumed):
+        assert a.history == b.history, a.name
+        assert a.metrics == b.metrics, a.name
+        for got, want in zip(b.members[0]["weights"], a.members[0]["weights"]):
+            np.testing.assert_array_equal(got, want)
+
+
+def test_group_state_round_trips_through_bytes() -> None:
+    import torch
+
+    state = GroupState(
+        epoch=3, tensors=[torch.randn(2, 3)], snapshot=[torch.randn(2, 3)], optimizer={"t": torch.tensor(7)},
+        generators=[torch.Generator().manual_seed(1).get_state()], callbacks=[{"wait": torch.zeros(2)}],
+        active=torch.tensor([True, False]), diverged=torch.tensor([False, False]), stopped_epoch=torch.tensor([12, 3]),
+        history={"val_loss": torch.full((12, 2), 0.5)},
+    )
+    back = GroupState.from_bytes(state.to_bytes())
+    assert back.epoch == 3 and int(back.optimizer["t"]) == 7
+    assert torch.equal(back.tensors[0], state.tensors[0]) and torch.equal(back.history["val_loss"], state.history["val_loss"])
+    assert torch.equal(back.generators[0], state.generators[0])
+
+
+def test_the_store_keys_a_checkpoint_by_data_runs_and_order(tmp_path: Path, moons) -> None:
+    runs = [(Variant.parse("baseline"), 0), (Variant.parse("l1=1e-3"), 0)]
+    with RunStore.open(tmp_path) as store:
+        store.save_checkpoint(moons, runs, 4, b"state")
+        assert store.load_checkpoint(moons, runs) == b"state"
+        assert store.load_checkpoint(moons, list(reversed(runs))) is None
+        assert store.load_checkpoint(moons, [(runs[0][0], 1), runs[1]]) is None
+        other = reglab.load_dataset("moons", n_samples=150, noise=0.3, seed=0)
+        assert store.load_checkpoint(other, runs) is None
+        assert store.checkpoint_epochs() == [4]
+        store.drop_checkpoint(moons, runs)
+        assert store.load_checkpoint(moons, runs) is None and store.checkpoint_epochs() == []
+
+
+def test_the_checkpoint_is_only_written_when_due(moons) -> None:
+    storage = MemoryStorage()
+    checkpoint = GroupCheckpoint(storage, moons, [(Variant.parse("baseline"), 0)], every_s=3600)
+    assert not checkpoint.due()
+    assert GroupCheckpoint(storage, moons, [], every_s=0).due()
+
+
+def test_an_interrupted_compare_resumes_its_unfinished_group(compared: Compared, tmp_path: Path, runner, monkeypatch) -> None:
+    """Ctrl-C in the middle of the only group: the command names the saved epoch, the rerun goes on from it."""
+    out = tmp_path / "out"
+    args = [*[a for a in TINY_ARGS if a != "--quiet"], "--out", str(out)]
+    real_save = RunStore.save_checkpoint
+
+    def ctrl_c_at_epoch_4(self, dataset, runs, epoch, blob):
+        if epoch == 4:
+            raise KeyboardInterrupt
+        real_save(self, dataset, runs, epoch, blob)
+
+    monkeypatch.setattr(GroupCheckpoint, "due", lambda self: True)
+    monkeypatch.setattr(RunStore, "save_checkpoint", ctrl_c_at_epoch_4)
+    result = invoke(runner, args)
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"interrupted: 0 of 6 runs kept in {out} (unfinished runs saved at epoch 3); run the same command to resume")
+
+    monkeypatch.setattr(RunStore, "save_checkpoint", real_save)
+    result = invoke(runner, args)
+    assert result.exit_code == 0, result.output
+    assert "resuming: unfinished runs from their checkpoint at epoch 3" in result.stderr
+    assert result.stdout.split("\n\n")[0] == compared.stdout.split("\n\n")[0]  # the same table as uninterrupted
+    with sqlite3.connect(out / "runs.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM checkpoints").fetchone()[0] == 0
