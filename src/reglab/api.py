@@ -84,7 +84,8 @@ def train(
                 resume = checkpoint.load()
             if resume is not None:
                 if on_resume is not None:
-                    on_resume(resume.epoch)
+                    with tqdm.external_write_mode():  # a message printed by the callback does not break the bar
+                        on_resume(resume.epoch)
                 bar.set_postfix_str(f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models, resumed at epoch {resume.epoch}")
                 bar.update(resume.epoch)
             outcomes = train_group(

@@ -114,7 +114,7 @@ def train_group(
     first_epoch = 1
     if resume is not None:
         active, diverged, stopped_epoch, history = _restore(resume, net, snapshot, optimizer, generators, callbacks)
-        first_epoch = resume.epoch + 1
+        first_epoch = resume.epoch + 1 if active.any() else group.epochs + 1  # all stopped: nothing left to train
 
     def perturb(h: Tensor, position: str) -> Tensor:
         for piece in perturbing:
