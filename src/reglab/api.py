@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, as_completed
 from typing import TYPE_CHECKING
 
 from tqdm.auto import tqdm
 
 from reglab.engine.checkpoint import EVERY_S, CheckpointStorage, GroupCheckpoint
-from reglab.engine.plan import RunSpec, make_groups
-from reglab.engine.trainer import Split, train_group
+from reglab.engine.plan import Group, RunSpec, make_groups
+from reglab.engine.trainer import RunOutcome, Split, train_group
 from reglab.errors import ReglabError
 from reglab.run import Run
 from reglab.variant import Variant, parse_variants
@@ -32,6 +33,7 @@ def train(
     checkpoints: CheckpointStorage | None = None,
     checkpoint_every: float = EVERY_S,
     on_resume: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> list[Run]:
     """Train every variant with every seed; return one :class:`Run` per pair.
 
@@ -57,6 +59,14 @@ def train(
             A group's checkpoint is dropped once ``on_run`` has had its runs.
         checkpoint_every: seconds between two saves of a group's state.
         on_resume: called with the epoch a group resumes after, when it finds its checkpoint.
+        executor: a :class:`concurrent.futures.Executor` that trains the groups
+            in parallel, one task per group (:func:`reglab.parallel.process_pool`
+            on this machine; any executor whose workers can import reglab, on
+            many).  Runs are delivered as their group finishes; the numbers are
+            those of training in this process, since a group trains the same
+            wherever it runs.  Groups are not checkpointed then, and the
+            progress bar moves a group at a time.  Use ``max_models`` to cut
+            large groups into tasks.
     """
     parsed = parse_variants(list(variants))
     if epochs is not None:
@@ -73,10 +83,22 @@ def train(
         for name in ("train", "val", "test")
     }
     results: list[Run | None] = [None] * len(specs)
+
+    def deliver(group: Group, outcomes: list[RunOutcome]) -> None:
+        for spec, outcome in zip(group.runs, outcomes):
+            run = Run(spec.variant, spec.seed, outcome.history, outcome.metrics, dataset.task, group.arch, outcome.members)
+            results[spec.index] = run
+            if on_run is not None:
+                on_run(run)
+
     total = sum(group.epochs for group in groups)
     with tqdm(total=total, disable=not progress, unit="epoch", desc="training", dynamic_ncols=True) as bar:
+        if executor is not None:
+            _train_on(executor, groups, splits, dataset.task, deliver, bar)
+            return results  # type: ignore[return-value]
         for number, group in enumerate(groups, 1):
-            bar.set_postfix_str(f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models")
+            label = f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models"
+            bar.set_postfix_str(label)
             done = bar.n
             checkpoint = resume = None
             if checkpoints is not None:
@@ -86,20 +108,37 @@ def train(
                 if on_resume is not None:
                     with tqdm.external_write_mode():  # a message printed by the callback does not break the bar
                         on_resume(resume.epoch)
-                bar.set_postfix_str(f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models, resumed at epoch {resume.epoch}")
+                bar.set_postfix_str(f"{label}, resumed at epoch {resume.epoch}")
                 bar.update(resume.epoch)
             outcomes = train_group(
                 group, splits, dataset.task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint
             )
             bar.update(done + group.epochs - bar.n)
-            for spec, outcome in zip(group.runs, outcomes):
-                run = Run(spec.variant, spec.seed, outcome.history, outcome.metrics, dataset.task, group.arch, outcome.members)
-                results[spec.index] = run
-                if on_run is not None:
-                    on_run(run)
+            deliver(group, outcomes)
             if checkpoint is not None:
                 checkpoint.drop()
     return results  # type: ignore[return-value]
+
+
+def _train_on(
+    executor: Executor,
+    groups: list[Group],
+    splits: dict[str, Split],
+    task: str,
+    deliver: Callable[[Group, list[RunOutcome]], None],
+    bar: tqdm,
+) -> None:
+    """Every group as one task of ``executor``; each group's runs are delivered as soon as it is done."""
+    bar.set_postfix_str(f"{len(groups)} groups on {type(executor).__name__}")
+    futures = {executor.submit(train_group, group, splits, task): group for group in groups}
+    try:
+        for future in as_completed(futures):
+            group = futures[future]
+            deliver(group, future.result())
+            bar.update(group.epochs)
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 def _check_fits(variant: Variant, dataset: Dataset) -> None:

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reglab.cli_support import csv_path, dataset_options, user_errors
+from reglab.cli_support import JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
 from reglab.sweeps.command import print_outcome, sweep_command
 DEFAULT_DATASET = "moons"
 DEFAULT_OUT = Path("reglab-out")
@@ -83,6 +83,8 @@ def compare(
         typer.Option("--option", metavar="KEY=VALUE", help="Any other data set option as KEY=VALUE, e.g. label_noise=0.1; repeatable.", show_default=False),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")] = False,
+    jobs: JobsOption = 1,
+    max_models: MaxModelsOption = 1024,
 ) -> None:
     """Train variants × seeds on a data set and write report.html, results.json and figures into --out.
 
@@ -94,6 +96,7 @@ def compare(
     with user_errors():
         from reglab.data import load_dataset
         from reglab.experiment import compare as run_compare
+        from reglab.parallel import Compute
         from reglab.presets import DEFAULT_PRESET, get_preset
 
         specs: list[str] = []
@@ -107,7 +110,7 @@ def compare(
         result = run_compare(
             ds, specs, seeds=list(range(seeds)), out_dir=out, epochs=epochs, progress=not quiet,
             preset=(preset or DEFAULT_PRESET) if preset is not None or not variant else None,
-            log=None if quiet else (lambda line: typer.echo(line, err=True)),
+            log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=Compute(jobs, max_models),
         )
         _print_outcome(result)
 

@@ -1,4 +1,4 @@
-"""What every ``reglab`` command shares: turning mistakes into one line, and the data-set options.
+"""What every ``reglab`` command shares: turning mistakes into one line, the data-set and compute options.
 
 A user mistake prints ONE line, ``error: ...``, on stderr and exits with
 :data:`EXIT_USER_ERROR`; Ctrl-C during training exits with
@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +19,18 @@ from reglab.errors import ReglabError
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
+
+JobsOption = Annotated[
+    int,
+    typer.Option("--jobs", "-j", min=1, metavar="N",
+                 help="Worker processes training groups in parallel (1: this process). Never changes the numbers."),
+]
+MaxModelsOption = Annotated[
+    int,
+    typer.Option("--max-models", min=1, metavar="N",
+                 help="Most models in one batched group; fewer make more groups for --jobs to spread "
+                      "(chaotic runs may then differ in the last digits)."),
+]
 
 
 def _one_line(text: str) -> str:

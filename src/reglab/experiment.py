@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from reglab.api import train
 from reglab.data import Dataset, load_dataset
 from reglab.errors import ReglabError
+from reglab.parallel import Compute
 from reglab.results_file import reglab_version, results_document, write_results
 from reglab.run import Run
 from reglab.store import ExperimentRecord, RunStore, data_fingerprint, now
@@ -100,6 +101,7 @@ def compare(
     *,
     preset: str | None = None,
     log: Log | None = _stderr,
+    compute: Compute = Compute(),
 ) -> CompareResult:
     """Train what the store lacks, then write the report, results.json and figures into ``out_dir``.
 
@@ -113,6 +115,7 @@ def compare(
         progress: show the training progress bar.
         preset: the preset name the variants came from (shown in the reproduce command).
         log: where status lines go ("resuming: ..."); ``None`` for silence.
+        compute: worker processes and models per group (:class:`reglab.parallel.Compute`).
 
     Raises:
         ReglabError: bad variants, seeds or data set; an unusable ``out_dir``.
@@ -130,14 +133,22 @@ def compare(
         epochs=epochs, preset=preset, created=now(), reglab_version=reglab_version(),
     )
     out = Path(out_dir)
-    runs, trained = train_stored(ds, wanted, seed_list, out, record, progress=progress, say=say)
+    runs, trained = train_stored(ds, wanted, seed_list, out, record, progress=progress, say=say, compute=compute)
     result = _write_outputs(out, ds, runs, record)
     result.trained, result.reused = trained, len(runs) - trained
     return result
 
 
 def train_stored(
-    ds: Dataset, variants: list[Variant], seeds: list[int], out: Path, record: ExperimentRecord, *, progress: bool, say: Log
+    ds: Dataset,
+    variants: list[Variant],
+    seeds: list[int],
+    out: Path,
+    record: ExperimentRecord,
+    *,
+    progress: bool,
+    say: Log,
+    compute: Compute = Compute(),
 ) -> tuple[list[Run], int]:
     """Every variant × seed (variant-major) from ``out/runs.sqlite``, training only what it lacks.
 
@@ -167,11 +178,13 @@ def train_stored(
             trained += 1
 
         try:
-            for todo_variants, todo_seeds in _batches(variants, seeds, found):
-                train(
-                    ds, todo_variants, todo_seeds, progress=progress, on_run=keep, checkpoints=store,
-                    on_resume=lambda epoch: say(f"resuming: unfinished runs from their checkpoint at epoch {epoch}"),
-                )
+            with compute.executor() as executor:
+                for todo_variants, todo_seeds in _batches(variants, seeds, found):
+                    train(
+                        ds, todo_variants, todo_seeds, progress=progress, on_run=keep, checkpoints=store,
+                        on_resume=lambda epoch: say(f"resuming: unfinished runs from their checkpoint at epoch {epoch}"),
+                        executor=executor, max_models=compute.max_models,
+                    )
         except KeyboardInterrupt:
             raise CompareInterrupted(len(found), total, out, store.checkpoint_epochs()) from None
     return [found[(i, s)] for i in range(len(variants)) for s in seeds], trained

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reglab.cli_support import csv_path, dataset_options, user_errors
+from reglab.cli_support import JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
 from reglab.errors import ReglabError
 from reglab.sweeps.params import SWEEP_PARAMS, get_param
 
@@ -61,6 +61,8 @@ def sweep_command(
         typer.Option("--option", help="Any other data set option as KEY=VALUE, e.g. label_noise=0.1; repeatable.", show_default=False),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")] = False,
+    jobs: JobsOption = 1,
+    max_models: MaxModelsOption = 1024,
 ) -> None:
     """Sweep one parameter (or two) over a grid; print the validation curve and the one-standard-error choice.
 
@@ -78,6 +80,7 @@ def sweep_command(
             get_param(name)
 
         from reglab.data import load_dataset
+        from reglab.parallel import Compute
         from reglab.sweeps.core import sweep
 
         options = dataset_options(n_samples, noise, train_size, target, option or [])
@@ -86,7 +89,7 @@ def sweep_command(
         result = sweep(
             ds, p1, v1, base=base, seeds=seeds, epochs=epochs, out_dir=out, progress=not quiet,
             param2=second[0][0] if second else None, values2=second[0][1] if second else None,
-            log=None if quiet else (lambda line: typer.echo(line, err=True)),
+            log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=Compute(jobs, max_models),
         )
         print_outcome(result)
 

@@ -30,6 +30,7 @@ from reglab.api import train
 from reglab.data import Dataset, load_dataset
 from reglab.errors import ReglabError
 from reglab.experiment import train_stored
+from reglab.parallel import Compute
 from reglab.run import Run
 from reglab.results_file import reglab_version
 from reglab.store import ExperimentRecord, RunStore, now
@@ -60,6 +61,7 @@ def sweep(
     out_dir: str | Path | None = None,
     progress: bool = True,
     log: Log | None = _stderr,
+    compute: Compute = Compute(),
 ) -> SweepResult:
     """Train ``base`` with ``param`` (and ``param2``) over a grid; return the curve, the choice, the path.
 
@@ -77,6 +79,7 @@ def sweep(
             figures are written there.
         progress: show the training progress bar.
         log: where status lines go (``"resuming: ..."``); ``None`` for silence.
+        compute: worker processes and models per group (:class:`reglab.parallel.Compute`).
 
     Returns:
         A :class:`SweepResult`; ``result.chosen_values`` is the one-SE choice.
@@ -113,7 +116,7 @@ def sweep(
         params=tuple({"name": spec.name, "values": list(grid)} for spec, grid in zip(specs, ordered)),
         base=base_variant.to_dict(),
     )
-    runs, trained = _train_all(ds, variants, seed_list, out_dir, progress, say, record)
+    runs, trained = _train_all(ds, variants, seed_list, out_dir, progress, say, record, compute)
     result = analyse(ds, tuple(specs), tuple(tuple(o) for o in ordered), base_variant, tuple(seed_list), runs)
     result.epochs, result.trained, result.reused = epochs, trained, len(runs) - trained
     if out_dir is not None:
@@ -239,15 +242,17 @@ def _point_variant(specs: list[SweepParam], combo: tuple[Any, ...], base: Varian
 def _train_all(
     ds: Dataset, variants: list[Variant], seeds: list[int], out_dir: str | Path | None, progress: bool, say: Log,
     record: ExperimentRecord,
+    compute: Compute,
 ) -> tuple[list[Run], int]:
     """Every variant × seed (point-major), from the store when it has them; returns the runs and how many were trained.
 
     ``record`` goes into the store with the first stored run (at once when some are there already), as ``compare`` does.
     """
     if out_dir is None:
-        runs = train(ds, variants, seeds, progress=progress)
+        with compute.executor() as executor:
+            runs = train(ds, variants, seeds, progress=progress, executor=executor, max_models=compute.max_models)
         return runs, len(runs)
-    return train_stored(ds, variants, seeds, Path(out_dir), record, progress=progress, say=say)
+    return train_stored(ds, variants, seeds, Path(out_dir), record, progress=progress, say=say, compute=compute)
 
 
 def _path(ds: Dataset, result: SweepResult) -> PathData:

@@ -1,0 +1,82 @@
+"""Groups trained in parallel: the same numbers as in one process, and Ctrl-C stops the workers."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import reglab
+from conftest import TINY_ARGS, Compared, invoke
+from reglab import experiment
+from reglab.errors import ReglabError
+from reglab.parallel import Compute, process_pool
+
+VARIANTS = ["hidden=8,epochs=6", "hidden=8,epochs=6,l1=1e-3", "hidden=8,epochs=6,dropout=0.3", "hidden=4,epochs=6"]
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return reglab.load_dataset("moons", n_samples=120, noise=0.25, seed=0)
+
+
+def _same(a: list[reglab.Run], b: list[reglab.Run]) -> None:
+    assert [(r.name, r.seed) for r in a] == [(r.name, r.seed) for r in b]
+    for x, y in zip(a, b):
+        assert x.history == y.history and x.metrics == y.metrics, x.name
+
+
+def test_an_executor_gives_the_numbers_of_one_process(moons) -> None:
+    here = reglab.train(moons, VARIANTS, seeds=[0, 1], progress=False, max_models=3)
+    delivered: list[str] = []
+    with ThreadPoolExecutor(2) as pool:
+        spread = reglab.train(
+            moons, VARIANTS, seeds=[0, 1], progress=False, max_models=3, executor=pool,
+            on_run=lambda run: delivered.append(run.name),
+        )
+    _same(here, spread)
+    assert sorted(delivered) == sorted(run.name for run in here)  # every run handed over once
+
+
+def test_worker_processes_give_the_numbers_of_one_process(moons) -> None:
+    here = reglab.train(moons, VARIANTS, seeds=[0, 1], progress=False, max_models=3)
+    with process_pool(2, threads=1) as pool:
+        spread = reglab.train(moons, VARIANTS, seeds=[0, 1], progress=False, max_models=3, executor=pool)
+    _same(here, spread)
+
+
+def test_compute_refuses_nonsense() -> None:
+    with pytest.raises(ReglabError, match="at least 1 worker"):
+        Compute(jobs=0)
+    with pytest.raises(ReglabError, match="at least 1 model"):
+        Compute(max_models=0)
+
+
+def test_compare_with_jobs_prints_the_same_table(compared: Compared, tmp_path: Path, runner) -> None:
+    result = invoke(runner, [*TINY_ARGS, "--jobs", "2", "--max-models", "2", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split("\n\n")[0] == compared.stdout.split("\n\n")[0]
+
+
+def test_ctrl_c_with_jobs_keeps_finished_runs_and_stops_the_workers(tmp_path: Path, runner, monkeypatch) -> None:
+    real_train = experiment.train
+
+    def interrupted_after_two(dataset, variants, seeds, **kwargs):
+        keep, handed = kwargs["on_run"], []
+
+        def on_run(run):
+            if len(handed) == 2:
+                raise KeyboardInterrupt
+            handed.append(run)
+            keep(run)
+
+        return real_train(dataset, variants, seeds, **{**kwargs, "on_run": on_run})
+
+    monkeypatch.setattr(experiment, "train", interrupted_after_two)
+    out = tmp_path / "out"
+    result = invoke(runner, [*TINY_ARGS, "--jobs", "2", "--max-models", "2", "--out", str(out)])
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines()[-1] == f"interrupted: 2 of 6 runs kept in {out}; run the same command to resume"
+    assert multiprocessing.active_children() == []
