@@ -433,7 +433,7 @@ def scaling(args, base: dict, threads: int) -> dict:
           f"{r['torch']['s_per_model_epoch'] / r['reglab']['s_per_model_epoch']:.1f}", f"{r['reglab_gflops']:.1f}", f"{r['torch_gflops']:.1f}",
           f"{r['reglab']['peak_mb'] / r['reglab']['models']:.2f}"] for r in rows],
     )
-    print(f"\nscaling with the width (hidden = w x w/2, 700 training samples):\n" + width_table)
+    print("\nscaling with the width (hidden = w x w/2, 700 training samples):\n" + width_table)
     out["size_table"], out["width_table"] = size_table, width_table
     return out
 

@@ -205,6 +205,42 @@ def rebuild_report(out_dir: str | Path, *, log: Log | None = _stderr) -> Compare
     """
     say = log or (lambda _: None)
     out = Path(out_dir)
+    stored = read_experiment(out)
+    if stored.record.kind == "sweep":
+        from reglab.sweeps.core import sweep_from_runs  # sweeps.core imports this module
+        from reglab.sweeps.report import write_outputs
+
+        return write_outputs(sweep_from_runs(stored.record, stored.dataset, stored.runs, stored.missing, out), out)
+    if stored.missing:
+        say(f"warning: {len(stored.missing)} of {len(stored.runs) + len(stored.missing)} runs are missing "
+            "(interrupted compare); the report shows the others. Rerun the compare command to finish.")
+    result = _write_outputs(out, stored.dataset, stored.runs, stored.record, missing=stored.missing)
+    result.reused = len(stored.runs)
+    return result
+
+
+@dataclass(frozen=True)
+class StoredExperiment:
+    """The newest compare or sweep of an output directory, read back from its run store.
+
+    ``runs`` are the stored ones in the experiment's order (variant- or
+    point-major); ``missing`` lists the ``(label, seed)`` pairs not stored.
+    """
+
+    record: ExperimentRecord
+    dataset: Dataset
+    runs: list[Run]
+    missing: list[tuple[str, int]]
+
+
+def read_experiment(out_dir: str | Path) -> StoredExperiment:
+    """The newest experiment recorded in ``out_dir/runs.sqlite``, with its data set and runs.
+
+    Raises:
+        ReglabError: no such directory or store, no experiment recorded, no
+            run stored, or the data set cannot be rebuilt (a moved CSV file).
+    """
+    out = Path(out_dir)
     if not out.is_dir():
         raise ReglabError(f"No such directory: '{out}'. Give the --out directory of an earlier `reglab compare` or `reglab sweep`.")
     with RunStore.open(out, create=False) as store:
@@ -216,24 +252,21 @@ def rebuild_report(out_dir: str | Path, *, log: Log | None = _stderr) -> Compare
             )
         ds = _reload_dataset(record)
         if record.kind == "sweep":
-            from reglab.sweeps.core import rebuild_sweep  # sweeps.core imports this module
+            from reglab.sweeps.core import recorded_variants  # sweeps.core imports this module
 
-            return rebuild_sweep(store, record, ds, out)
-        wanted = record.variant_objects()
+            wanted = recorded_variants(record)
+        else:
+            wanted = record.variant_objects()
         found = store.lookup(ds, wanted, record.seeds)
     if not found:
+        what = "sweep" if record.kind == "sweep" else "comparison"
         raise ReglabError(
-            f"The run store in '{out}' holds no finished run of its last comparison. "
-            "Run the same `reglab compare` command again to train them."
+            f"The run store in '{out}' holds no finished run of its last {what}. "
+            f"Run the same `reglab {'sweep' if record.kind == 'sweep' else 'compare'}` command again to train them."
         )
     runs = [found[(i, s)] for i in range(len(wanted)) for s in record.seeds if (i, s) in found]
     missing = [(v.label, s) for i, v in enumerate(wanted) for s in record.seeds if (i, s) not in found]
-    if missing:
-        say(f"warning: {len(missing)} of {len(wanted) * len(record.seeds)} runs are missing "
-            "(interrupted compare); the report shows the others. Rerun the compare command to finish.")
-    result = _write_outputs(out, ds, runs, record, missing=missing)
-    result.reused = len(runs)
-    return result
+    return StoredExperiment(record, ds, runs, missing)
 
 
 # -- steps -----------------------------------------------------------------------

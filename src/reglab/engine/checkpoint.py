@@ -28,14 +28,15 @@ from typing import TYPE_CHECKING, Protocol
 import torch
 from torch import Tensor
 
+from reglab.variant import Variant
+
 if TYPE_CHECKING:
     from reglab.data import Dataset
-    from reglab.variant import Variant
 
 EVERY_S = 30.0
 """Default seconds between two checkpoints of a group (a checkpoint of 128 small models takes milliseconds)."""
 
-GroupRuns = Sequence[tuple["Variant", int]]
+GroupRuns = Sequence[tuple[Variant, int]]
 """A group's runs in training order: ``(variant, seed)`` each."""
 
 

@@ -11,7 +11,7 @@ runs are kept in the same SQLite store as ``compare`` (``OUT/runs.sqlite``,
 keyed by data set + settings + seed), so an interrupted sweep resumes without
 retraining them, and a sweep reuses the runs a compare already made.  The
 store also records what the sweep asked for (an experiment of kind
-``"sweep"``), so ``reglab report OUT`` (:func:`rebuild_sweep`) writes the
+``"sweep"``), so ``reglab report OUT`` (:func:`sweep_from_runs`) writes the
 report again from the stored runs without training.
 """
 
@@ -33,7 +33,7 @@ from reglab.experiment import train_stored
 from reglab.parallel import Compute
 from reglab.run import Run
 from reglab.results_file import reglab_version
-from reglab.store import ExperimentRecord, RunStore, now
+from reglab.store import ExperimentRecord, now
 from reglab.sweeps.choice import choose_2d, one_standard_error, regions, standard_error
 from reglab.sweeps.grid import parse_grid
 from reglab.sweeps.params import PATH_PARAMS, SweepParam, get_param
@@ -164,31 +164,35 @@ def analyse(
     return result
 
 
-def rebuild_sweep(store: RunStore, record: ExperimentRecord, ds: Dataset, out: Path) -> SweepResult:
-    """The sweep ``record`` again from the runs in ``store``, without training; writes its outputs into ``out``.
+def _recorded_grid(record: ExperimentRecord) -> tuple[tuple[SweepParam, ...], tuple[tuple[Any, ...], ...], Variant]:
+    """The parameters, their grids (weak → strong) and the base of a recorded sweep."""
+    specs = tuple(get_param(p["name"]) for p in record.params)
+    ordered = tuple(tuple(tuple(v) if isinstance(v, list) else v for v in p["values"]) for p in record.params)
+    return specs, ordered, Variant.from_dict(record.base or {})
 
-    Called by :func:`reglab.experiment.rebuild_report` when the newest experiment is a sweep.
+
+def recorded_variants(record: ExperimentRecord) -> list[Variant]:
+    """The variant of every grid point of a recorded sweep, point-major."""
+    specs, ordered, base = _recorded_grid(record)
+    return [_point_variant(list(specs), combo, base) for combo in itertools.product(*ordered)]
+
+
+def sweep_from_runs(record: ExperimentRecord, ds: Dataset, runs: list[Run], missing: list[tuple[str, int]], out: Path) -> SweepResult:
+    """The sweep ``record`` again from its stored runs (point-major), without training or writing.
 
     Raises:
         ReglabError: a run of the grid is missing (an interrupted sweep).
     """
-    specs = tuple(get_param(p["name"]) for p in record.params)
-    ordered = tuple(tuple(tuple(v) if isinstance(v, list) else v for v in p["values"]) for p in record.params)
-    base = Variant.from_dict(record.base or {})
-    variants = [_point_variant(list(specs), combo, base) for combo in itertools.product(*ordered)]
-    found = store.lookup(ds, variants, record.seeds)
-    total = len(variants) * len(record.seeds)
-    if len(found) < total:
+    if missing:
+        total = len(runs) + len(missing)
         raise ReglabError(
-            f"The run store in '{out}' holds {len(found)} of the {total} runs of its last sweep (interrupted?). "
+            f"The run store in '{out}' holds {len(runs)} of the {total} runs of its last sweep (interrupted?). "
             "Run the same `reglab sweep` command again: it trains only the missing ones."
         )
-    runs = [found[(i, s)] for i in range(len(variants)) for s in record.seeds]
+    specs, ordered, base = _recorded_grid(record)
     result = analyse(ds, specs, ordered, base, tuple(record.seeds), runs)
     result.epochs, result.reused = record.epochs, len(runs)
-    from reglab.sweeps.report import write_outputs
-
-    return write_outputs(result, out)
+    return result
 
 
 # -- steps ---------------------------------------------------------------------------
