@@ -13,6 +13,7 @@ only the missing (variant, seed) pairs.  ``OUT`` then holds ``report.html``,
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -210,7 +211,7 @@ def rebuild_report(out_dir: str | Path, *, log: Log | None = _stderr) -> Compare
         from reglab.sweeps.core import sweep_from_runs  # sweeps.core imports this module
         from reglab.sweeps.report import write_outputs
 
-        return write_outputs(sweep_from_runs(stored.record, stored.dataset, stored.runs, stored.missing, out), out)
+        return write_outputs(sweep_from_runs(stored), out)
     if stored.missing:
         say(f"warning: {len(stored.missing)} of {len(stored.runs) + len(stored.missing)} runs are missing "
             "(interrupted compare); the report shows the others. Rerun the compare command to finish.")
@@ -231,6 +232,7 @@ class StoredExperiment:
     dataset: Dataset
     runs: list[Run]
     missing: list[tuple[str, int]]
+    out_dir: Path
 
 
 def read_experiment(out_dir: str | Path) -> StoredExperiment:
@@ -266,7 +268,51 @@ def read_experiment(out_dir: str | Path) -> StoredExperiment:
         )
     runs = [found[(i, s)] for i in range(len(wanted)) for s in record.seeds if (i, s) in found]
     missing = [(v.label, s) for i, v in enumerate(wanted) for s in record.seeds if (i, s) not in found]
-    return StoredExperiment(record, ds, runs, missing)
+    return StoredExperiment(record, ds, runs, missing, out)
+
+
+def chosen_run(stored: StoredExperiment, label: str | None = None, seed: int | None = None) -> tuple[Run, str]:
+    """One stored run and why it is the one: ``label`` (default: the experiment's pick) and ``seed``
+    (default: that variant's seed with the lowest final validation loss).
+
+    The pick of a comparison is :func:`reglab.analysis.recommend`'s; of a
+    sweep, the one-standard-error choice.
+
+    Raises:
+        ReglabError: no such variant or seed among the stored runs, or no pick
+            (every variant diverged).
+    """
+    labels = list(dict.fromkeys(run.name for run in stored.runs))
+    if label is None:
+        label, why = _pick_label(stored)
+    elif label not in labels:
+        raise ReglabError(f"No variant {label!r} in the last {stored.record.kind} of {stored.out_dir}; its variants: {', '.join(labels)}.")
+    else:
+        why = "the variant asked for"
+    candidates = [run for run in stored.runs if run.name == label]
+    if seed is not None:
+        candidates = [run for run in candidates if run.seed == seed]
+        if not candidates:
+            seeds = ", ".join(str(run.seed) for run in stored.runs if run.name == label)
+            raise ReglabError(f"Variant {label!r} has no stored run with seed {seed}; its seeds: {seeds}.")
+        return candidates[0], why
+    best = min(candidates, key=lambda run: (math.inf if math.isnan(run.metrics["val_loss"]) else run.metrics["val_loss"]))
+    return best, f"{why}; its seed with the lowest validation loss, {best.metrics['val_loss']:.3g}"
+
+
+def _pick_label(stored: StoredExperiment) -> tuple[str, str]:
+    """The label an experiment picks, and how it was picked."""
+    if stored.record.kind == "sweep":
+        from reglab.sweeps.core import sweep_from_runs  # sweeps.core imports this module
+
+        result = sweep_from_runs(stored)
+        return result.runs_of(result.chosen)[0].name, "the sweep's one-standard-error choice"
+    from reglab.analysis import recommend, summarize
+
+    recommendation = recommend(summarize(stored.runs))
+    if recommendation is None:
+        raise ReglabError("Every variant of this comparison diverged: there is no pick. Name one with --variant.")
+    return recommendation.best, "the comparison's pick by mean validation loss"
 
 
 # -- steps -----------------------------------------------------------------------

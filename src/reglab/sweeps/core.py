@@ -29,7 +29,7 @@ from reglab.analysis import summarize
 from reglab.api import train
 from reglab.data import Dataset, load_dataset
 from reglab.errors import ReglabError
-from reglab.experiment import train_stored
+from reglab.experiment import StoredExperiment, train_stored
 from reglab.parallel import Compute
 from reglab.run import Run
 from reglab.results_file import reglab_version
@@ -177,21 +177,22 @@ def recorded_variants(record: ExperimentRecord) -> list[Variant]:
     return [_point_variant(list(specs), combo, base) for combo in itertools.product(*ordered)]
 
 
-def sweep_from_runs(record: ExperimentRecord, ds: Dataset, runs: list[Run], missing: list[tuple[str, int]], out: Path) -> SweepResult:
-    """The sweep ``record`` again from its stored runs (point-major), without training or writing.
+def sweep_from_runs(stored: StoredExperiment) -> SweepResult:
+    """A stored sweep again from its runs (point-major), without training or writing.
 
     Raises:
         ReglabError: a run of the grid is missing (an interrupted sweep).
     """
-    if missing:
-        total = len(runs) + len(missing)
+    if stored.missing:
+        total = len(stored.runs) + len(stored.missing)
         raise ReglabError(
-            f"The run store in '{out}' holds {len(runs)} of the {total} runs of its last sweep (interrupted?). "
-            "Run the same `reglab sweep` command again: it trains only the missing ones."
+            f"The run store in '{stored.out_dir}' holds {len(stored.runs)} of the {total} runs of its last sweep "
+            "(interrupted?). Run the same `reglab sweep` command again: it trains only the missing ones."
         )
+    record = stored.record
     specs, ordered, base = _recorded_grid(record)
-    result = analyse(ds, specs, ordered, base, tuple(record.seeds), runs)
-    result.epochs, result.reused = record.epochs, len(runs)
+    result = analyse(stored.dataset, specs, ordered, base, tuple(record.seeds), stored.runs)
+    result.epochs, result.reused = record.epochs, len(stored.runs)
     return result
 
 
