@@ -95,29 +95,38 @@ def train(
     with tqdm(total=total, disable=not progress, unit="epoch", desc="training", dynamic_ncols=True) as bar:
         if executor is not None:
             _train_on(executor, groups, splits, dataset.task, deliver, bar)
-            return results  # type: ignore[return-value]
-        for number, group in enumerate(groups, 1):
-            label = f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models"
-            bar.set_postfix_str(label)
-            done = bar.n
-            checkpoint = resume = None
-            if checkpoints is not None:
-                checkpoint = GroupCheckpoint(checkpoints, dataset, [(s.variant, s.seed) for s in group.runs], checkpoint_every)
-                resume = checkpoint.load()
-            if resume is not None:
-                if on_resume is not None:
-                    with tqdm.external_write_mode():  # a message printed by the callback does not break the bar
-                        on_resume(resume.epoch)
-                bar.set_postfix_str(f"{label}, resumed at epoch {resume.epoch}")
-                bar.update(resume.epoch)
-            outcomes = train_group(
-                group, splits, dataset.task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint
-            )
-            bar.update(done + group.epochs - bar.n)
-            deliver(group, outcomes)
-            if checkpoint is not None:
-                checkpoint.drop()
+        else:
+            for number, group in enumerate(groups, 1):
+                bar.set_postfix_str(f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models")
+                checkpoint = None
+                if checkpoints is not None:
+                    checkpoint = GroupCheckpoint(checkpoints, dataset, [(s.variant, s.seed) for s in group.runs], checkpoint_every)
+                deliver(group, _train_here(group, splits, dataset.task, checkpoint, on_resume, bar))
+                if checkpoint is not None:
+                    checkpoint.drop()
     return results  # type: ignore[return-value]
+
+
+def _train_here(
+    group: Group,
+    splits: dict[str, Split],
+    task: str,
+    checkpoint: GroupCheckpoint | None,
+    on_resume: Callable[[int], None] | None,
+    bar: tqdm,
+) -> list[RunOutcome]:
+    """One group in this process, from its checkpoint when there is one, moving the bar epoch by epoch."""
+    done = bar.n
+    resume = checkpoint.load() if checkpoint is not None else None
+    if resume is not None:
+        if on_resume is not None:
+            with tqdm.external_write_mode():  # a message printed by the callback does not break the bar
+                on_resume(resume.epoch)
+        bar.set_postfix_str(f"{bar.postfix}, resumed at epoch {resume.epoch}")
+        bar.update(resume.epoch)
+    outcomes = train_group(group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint)
+    bar.update(done + group.epochs - bar.n)
+    return outcomes
 
 
 def _train_on(
