@@ -50,6 +50,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve()
 KERAS_HINT = "keras not installed: pip install keras tensorflow"
+SHORT_NAMES = {
+    "PyTorch loop, 1 model": "PyTorch",
+    "scikit-learn MLPClassifier": "scikit-learn",
+    "Keras 3 / TensorFlow": "Keras/TF",
+    "Keras 3 / torch backend": "Keras/torch",
+}
+"""Column headings of the ratio columns."""
 WIDTH_RATIO = 2  # hidden = (w, w // 2): the reference 64x32
 
 
@@ -370,7 +377,7 @@ def main() -> None:
         result["models_per_s"] = 1 / result["s_per_model_workload"]
         result["gflops"] = gflop / result["s_per_model_workload"]
     peers = [name for name in rows if not name.startswith("reglab")]
-    header = ["approach", "s/model", "models/s", *[f"x vs {p.split(',')[0].split(' ')[0]}" for p in peers], "GFLOP/s", "% of mm", "peak MB", "MB/model", "val acc"]
+    header = ["approach", "s/model", "models/s", *[f"x vs {SHORT_NAMES.get(p, p)}" for p in peers], "GFLOP/s", "% of mm", "peak MB", "MB/model", "val acc"]
     lines = []
     for name, r in rows.items():
         ratios = [f"{rows[p]['s_per_model_workload'] / r['s_per_model_workload']:.1f}" for p in peers]
