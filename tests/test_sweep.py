@@ -187,3 +187,13 @@ def test_an_experiment_recorded_without_a_kind_is_a_compare():
     record = ExperimentRecord.from_dict(old)
     assert (record.kind, record.params, record.base) == ("compare", (), None)
     assert ExperimentRecord.from_dict(record.to_dict()) == record
+
+
+def test_a_2d_sweep_marks_regions_too():
+    from reglab.sweeps.choice import REGIONS
+
+    ds = reglab.load_dataset("moons", n_samples=80, noise=0.3, seed=0)
+    result = reglab.sweep(ds, "l2", "1e-4,1", param2="dropout", values2="0,0.5", base="hidden=8", seeds=2, epochs=3,
+                          progress=False, log=None)
+    assert all(point.region in REGIONS for point in result.points)
+    assert result.points[result.chosen].region == "good"

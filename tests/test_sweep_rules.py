@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from reglab.errors import ReglabError
-from reglab.sweeps.choice import choose_2d, one_standard_error, regions, standard_error
+from reglab.sweeps.choice import Choice, choose_2d, one_standard_error, regions, standard_error
 from reglab.sweeps.core import _ordered
 from reglab.sweeps.grid import parse_grid
 from reglab.sweeps.params import SWEEP_PARAMS, get_param
@@ -172,6 +172,23 @@ def test_2d_choice_takes_the_largest_sum_of_strength_ranks():
     best, chosen, threshold = choose_2d(means, errors)
     assert best == (0, 1) and threshold == pytest.approx(0.52)
     assert chosen == (1, 1)  # ranks 1+1 = 2 beats (0, 2) with 0+2 = 2 by the lower mean (0.51 < 0.52)
+
+
+def test_2d_regions_use_the_sum_of_strength_ranks():
+    """On a 2-D grid "weaker" and "stronger" than the best point compare rank sums; the 1-D evidence rules apply."""
+    val = np.array([[1.00, 0.40, 0.35], [0.45, 0.30, 0.60], [0.36, 0.70, 0.69]])
+    train = np.array([[0.01, 0.20, 0.25], [0.25, 0.25, 0.55], [0.33, 0.65, 0.69]])
+    best, chosen, threshold = choose_2d(val, np.full((3, 3), 0.01))
+    assert best == (1, 1) and chosen == (1, 1)
+    choice = Choice(best=4, chosen=4, threshold=threshold)
+    ranks = [i + j for i in range(3) for j in range(3)]
+    words = np.array(regions(train.ravel(), val.ravel(), choice, ranks)).reshape(3, 3)
+    assert words[1, 1] == "good"
+    assert words[0, 0] == "overfitting"  # rank 0 < 2, gap 0.99 > 0.05
+    assert words[0, 1] == "overfitting" and words[1, 0] == "overfitting"  # rank 1, gaps 0.20 and 0.20
+    assert words[0, 2] == "unclear"  # rank 2 = the best's: neither weaker nor stronger
+    assert words[2, 2] == "underfitting" and words[1, 2] == "underfitting" and words[2, 1] == "underfitting"
+    assert words[2, 0] == "unclear"  # rank 2 again
 
 
 # -- feature selection ---------------------------------------------------------------------------

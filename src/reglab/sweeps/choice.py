@@ -32,7 +32,9 @@ The rules:
 
 In two dimensions (:func:`choose_2d`) the "strongest" point is the one with
 the largest sum of strength ranks along the two axes (rank 0 = weakest value
-of that parameter); ties go to the lower mean validation loss.
+of that parameter); ties go to the lower mean validation loss.  The regions
+use the same yardstick: "weaker than the best point" means a smaller rank
+sum, "stronger" a larger one (in 1-D the rank is the position on the grid).
 """
 
 from __future__ import annotations
@@ -98,11 +100,16 @@ def one_standard_error(means: Sequence[float], errors: Sequence[float]) -> Choic
 
 
 def regions(
-    train_loss: Sequence[float], val_loss: Sequence[float], choice: Choice
+    train_loss: Sequence[float], val_loss: Sequence[float], choice: Choice, strength: Sequence[int] | None = None
 ) -> list[str]:
-    """One region word per point (weak → strong order), by the rules of the module docstring."""
+    """One region word per point, by the rules of the module docstring.
+
+    ``strength`` ranks the points (the sum of strength ranks on a 2-D grid);
+    by default it is their position, the points being listed weak → strong.
+    """
     train = np.asarray(train_loss, dtype=float)
     val = np.asarray(val_loss, dtype=float)
+    rank = np.arange(len(train)) if strength is None else np.asarray(strength)
     best = choice.best
     gap_best = val[best] - train[best]
     words = []
@@ -111,9 +118,9 @@ def regions(
             words.append("unclear")
         elif v <= choice.threshold:
             words.append("good")
-        elif i < best and (v - t) > gap_best:
+        elif rank[i] < rank[best] and (v - t) > gap_best:
             words.append("overfitting")
-        elif i > best and t > train[best]:
+        elif rank[i] > rank[best] and t > train[best]:
             words.append("underfitting")
         else:
             words.append("unclear")

@@ -34,7 +34,7 @@ from reglab.parallel import Compute
 from reglab.run import Run
 from reglab.results_file import reglab_version
 from reglab.store import ExperimentRecord, now
-from reglab.sweeps.choice import choose_2d, one_standard_error, regions, standard_error
+from reglab.sweeps.choice import Choice, choose_2d, one_standard_error, regions, standard_error
 from reglab.sweeps.grid import parse_grid
 from reglab.sweeps.params import PATH_PARAMS, SweepParam, get_param
 from reglab.sweeps.result import GridPoint, PathData, SweepResult
@@ -148,17 +148,17 @@ def analyse(
     try:
         if len(params) == 1:
             choice = one_standard_error(means, errors)
-            best, chosen, threshold = choice.best, choice.chosen, choice.threshold
-            words = regions([p.mean("train_loss") for p in points], means, choice)
-            points = [GridPoint(p.index, p.values, p.label, p.variant, p.stats, p.val_loss_se, w)
-                      for p, w in zip(points, words)]
+            strength = None
         else:
             shape = tuple(len(v) for v in values)
             b, c, threshold = choose_2d(means.reshape(shape), errors.reshape(shape))
-            best, chosen = b[0] * shape[1] + b[1], c[0] * shape[1] + c[1]
+            choice = Choice(best=b[0] * shape[1] + b[1], chosen=c[0] * shape[1] + c[1], threshold=threshold)
+            strength = [i + j for i in range(shape[0]) for j in range(shape[1])]
     except ValueError as error:
         raise ReglabError(f"Cannot choose a value: {error}. Try a smaller learning rate or a narrower grid.") from None
-    result = SweepResult(ds, params, values, base, seeds, points, runs, best, chosen, threshold)
+    words = regions([p.mean("train_loss") for p in points], means, choice, strength)
+    points = [GridPoint(p.index, p.values, p.label, p.variant, p.stats, p.val_loss_se, w) for p, w in zip(points, words)]
+    result = SweepResult(ds, params, values, base, seeds, points, runs, choice.best, choice.chosen, choice.threshold)
     if len(params) == 1 and params[0].name in PATH_PARAMS:
         result.path = _path(ds, result)
     return result

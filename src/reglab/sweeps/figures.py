@@ -31,6 +31,8 @@ TRAIN_COLOR, VAL_COLOR = "#1f77b4", "#d62728"
 CHOSEN_COLOR, BEST_COLOR = "#2e7d4f", "#3a3a3a"
 REGION_COLORS = {"overfitting": "#f4b6b0", "underfitting": "#f6d79a"}
 REGION_HATCH = {"overfitting": "#b3362b", "underfitting": "#a86a00"}
+REGION_PATTERN = {"overfitting": "//", "underfitting": "\\\\"}
+"""Hatch directions, so the two regions differ without colour too."""
 INFORMATIVE_COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 OTHER_FEATURE_COLOR = "#9a9a9a"
 
@@ -75,12 +77,13 @@ def _shade_regions(ax: Axes, result: SweepResult, x: np.ndarray, *, names: bool 
     edges = _edges(ax, x)
     used: dict[str, list[float]] = {}
     for i, point in enumerate(result.points):
-        if point.region in REGION_COLORS:
+        region = point.region
+        if region in REGION_COLORS:
             lo, hi = sorted((edges[i], edges[i + 1]))
-            ax.axvspan(lo, hi, facecolor=REGION_COLORS[point.region], alpha=0.3, lw=0, zorder=0)
-            ax.axvspan(lo, hi, facecolor="none", edgecolor=REGION_HATCH[point.region], hatch="//", lw=0, alpha=0.18,
-                       zorder=0)
-            used.setdefault(point.region, []).extend((lo, hi))
+            ax.axvspan(lo, hi, facecolor=REGION_COLORS[region], alpha=0.3, lw=0, zorder=0)
+            ax.axvspan(lo, hi, facecolor="none", edgecolor=REGION_HATCH[region], hatch=REGION_PATTERN[region], lw=0,
+                       alpha=0.18, zorder=0)
+            used.setdefault(region, []).extend((lo, hi))
     if names:
         scale = ax.xaxis.get_transform()
         for region, ends in used.items():
@@ -149,7 +152,7 @@ def plot_validation_curve(result: SweepResult) -> Figure:
         Line2D([], [], color=VAL_COLOR, ls=(0, (4, 3)), label="best + 1 standard error"),
         Line2D([], [], color=CHOSEN_COLOR, lw=1.6, label="one-SE choice (strongest within 1 SE)"),
     ]
-    handles += [Patch(facecolor=REGION_COLORS[r], edgecolor=REGION_HATCH[r], hatch="///", lw=0, alpha=0.6,
+    handles += [Patch(facecolor=REGION_COLORS[r], edgecolor=REGION_HATCH[r], hatch=REGION_PATTERN[r], lw=0, alpha=0.6,
                       label=f"{r} region") for r in ("overfitting", "underfitting") if r in used]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))
     fig.suptitle(_title(result, "Validation curve"), fontsize=10.5)
@@ -162,7 +165,8 @@ def plot_heatmap(result: SweepResult) -> Figure:
 
     Rows: the first parameter, columns: the second, both weak → strong
     (weak at the bottom left).  Star: the lowest validation loss; green
-    frame: the one-SE choice.
+    frame: the one-SE choice; hatched cells: the overfitting (red) and
+    underfitting (amber) regions.
     """
     p1, p2 = result.params
     n1, n2 = result.shape
@@ -182,6 +186,12 @@ def plot_heatmap(result: SweepResult) -> Figure:
                 dark = (value > middle) if cmap.endswith("_r") else (value < middle)
                 ax.text(j, i, "—" if not math.isfinite(value) else f"{value:.3f}", ha="center", va="center",
                         fontsize=7.5, color="white" if dark else "black")
+        for point in result.points:
+            if point.region in REGION_HATCH:
+                i, j = divmod(point.index, n2)
+                region = point.region
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec=REGION_HATCH[region],
+                                       hatch=REGION_PATTERN[region], lw=0, alpha=0.6))
         ax.add_patch(Rectangle((chosen[1] - 0.48, chosen[0] - 0.48), 0.96, 0.96, fill=False, ec=CHOSEN_COLOR, lw=3))
         ax.plot(best[1] + 0.32, best[0] + 0.28, "*", ms=12, mfc="white", mec="black", mew=0.8)
         ax.set_xticks(range(n2), [p2.text(v) for v in result.values[1]])
@@ -193,7 +203,10 @@ def plot_heatmap(result: SweepResult) -> Figure:
         fig.colorbar(image, ax=ax, shrink=0.85)
     handles = [Line2D([], [], marker="*", ls="", ms=12, mfc="white", mec="black", mew=0.8, label="lowest validation loss"),
                Patch(fill=False, ec=CHOSEN_COLOR, lw=3, label="one-SE choice")]
-    fig.legend(handles=handles, loc="outside lower center", ncols=2)
+    present = {point.region for point in result.points}
+    handles += [Patch(fill=False, ec=REGION_HATCH[r], hatch=REGION_PATTERN[r], lw=0, label=f"{r} region")
+                for r in REGION_HATCH if r in present]
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
     fig.suptitle(_title(result, "Validation loss over the grid"), fontsize=10.5)
     return fig
 

@@ -37,7 +37,7 @@ class GridPoint:
         stats: :class:`~reglab.analysis.Stat` (mean, std, n over seeds) per metric
             of :attr:`reglab.Run.metrics` (``train_loss``, ``val_loss``, ``val_acc``...).
         val_loss_se: the standard error of the mean validation loss.
-        region: ``overfitting`` / ``good`` / ``underfitting`` / ``unclear`` (1-D sweeps; ``None`` in 2-D).
+        region: ``overfitting`` / ``good`` / ``underfitting`` / ``unclear`` (:func:`reglab.sweeps.choice.regions`).
     """
 
     index: int
