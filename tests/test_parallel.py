@@ -7,8 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from tqdm.auto import tqdm
 
 import reglab
+import reglab.api
 from conftest import TINY_ARGS, Compared, invoke
 from reglab import experiment
 from reglab.errors import ReglabError
@@ -40,11 +42,22 @@ def test_an_executor_gives_the_numbers_of_one_process(moons) -> None:
     assert sorted(delivered) == sorted(run.name for run in here)  # every run handed over once
 
 
-def test_worker_processes_give_the_numbers_of_one_process(moons) -> None:
+def test_worker_processes_give_the_numbers_of_one_process_and_report_each_epoch(moons, monkeypatch) -> None:
     here = reglab.train(moons, VARIANTS, seeds=[0, 1], progress=False, max_models=3)
+    steps: list[float] = []
+
+    class CountingBar(tqdm):
+        def update(self, n=1):
+            steps.append(n)
+            return super().update(n)
+
+    monkeypatch.setattr(reglab.api, "tqdm", CountingBar)
     with process_pool(2, threads=1) as pool:
         spread = reglab.train(moons, VARIANTS, seeds=[0, 1], progress=False, max_models=3, executor=pool)
     _same(here, spread)
+    groups = 3  # hidden=8: 3 variants x 2 seeds in 2 groups of 3 runs; hidden=4: 2 runs in 1 group; 6 epochs each
+    assert sum(steps) == groups * 6  # every planned epoch counted once
+    assert steps.count(1) >= groups * 6 - groups  # epoch by epoch from the workers, not a group at a time
 
 
 def test_compute_refuses_nonsense() -> None:

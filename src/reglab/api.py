@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, as_completed
-from typing import TYPE_CHECKING
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
@@ -12,6 +12,7 @@ from reglab.engine.checkpoint import EVERY_S, CheckpointStorage, GroupCheckpoint
 from reglab.engine.plan import Group, RunSpec, make_groups
 from reglab.engine.trainer import RunOutcome, Split, train_group
 from reglab.errors import ReglabError
+from reglab.parallel import EpochTicks, epoch_queue
 from reglab.run import Run
 from reglab.variant import Variant, parse_variants
 
@@ -64,9 +65,10 @@ def train(
             on this machine; any executor whose workers can import reglab, on
             many).  Runs are delivered as their group finishes; the numbers are
             those of training in this process, since a group trains the same
-            wherever it runs.  Groups are not checkpointed then, and the
-            progress bar moves a group at a time.  Use ``max_models`` to cut
-            large groups into tasks.
+            wherever it runs.  Groups are not checkpointed then; the progress
+            bar moves epoch by epoch for thread and process pools, a group at
+            a time for other executors.  Use ``max_models`` to cut large
+            groups into tasks.
     """
     parsed = parse_variants(list(variants))
     if epochs is not None:
@@ -137,17 +139,38 @@ def _train_on(
     deliver: Callable[[Group, list[RunOutcome]], None],
     bar: tqdm,
 ) -> None:
-    """Every group as one task of ``executor``; each group's runs are delivered as soon as it is done."""
+    """Every group as one task of ``executor``; each group's runs are delivered as soon as it is done.
+
+    The bar moves epoch by epoch where the executor's tasks can report back
+    (:func:`reglab.parallel.epoch_queue`), else a group at a time.
+    """
     bar.set_postfix_str(f"{len(groups)} groups on {type(executor).__name__}")
-    futures = {executor.submit(train_group, group, splits, task): group for group in groups}
-    try:
-        for future in as_completed(futures):
-            group = futures[future]
-            deliver(group, future.result())
-            bar.update(group.epochs)
-    finally:
-        for future in futures:
-            future.cancel()
+    counted = [0] * len(groups)
+
+    def count(ticks: Any) -> None:
+        while ticks is not None and not ticks.empty():
+            index = ticks.get()
+            counted[index] += 1
+            bar.update(1)
+
+    with epoch_queue(executor) as ticks:
+        futures = {
+            executor.submit(train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None): i
+            for i, group in enumerate(groups)
+        }
+        pending = set(futures)
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                count(ticks)
+                for future in done:
+                    index = futures[future]
+                    deliver(groups[index], future.result())
+                    bar.update(groups[index].epochs - counted[index])  # epochs skipped by early stopping, or all
+                    counted[index] = groups[index].epochs
+        finally:
+            for future in futures:
+                future.cancel()
 
 
 def _check_fits(variant: Variant, dataset: Dataset) -> None:

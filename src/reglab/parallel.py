@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import signal
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
@@ -47,6 +49,37 @@ def process_pool(jobs: int, threads: int | None = None) -> ProcessPoolExecutor:
 def _start_worker(threads: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     torch.set_num_threads(threads)
+
+
+@dataclass(frozen=True)
+class EpochTicks:
+    """``on_epoch`` of group ``index`` trained by an executor: puts ``index`` on ``queue`` after each epoch.
+
+    With a manager's queue it pickles, so worker processes report each epoch
+    to the main process's progress bar.
+    """
+
+    queue: Any
+    index: int
+
+    def __call__(self, epoch: int) -> None:
+        self.queue.put(self.index)
+
+
+@contextmanager
+def epoch_queue(executor: Executor) -> Iterator[Any | None]:
+    """A queue the executor's tasks can put on: in-process for threads, a manager's for local processes.
+
+    ``None`` for other executors (a cluster's workers may not reach this
+    machine); their progress is then counted a group at a time.
+    """
+    if isinstance(executor, ThreadPoolExecutor):
+        yield queue.Queue()
+    elif isinstance(executor, ProcessPoolExecutor):
+        with multiprocessing.get_context("fork").Manager() as manager:
+            yield manager.Queue()
+    else:
+        yield None
 
 
 @dataclass(frozen=True)
