@@ -76,7 +76,7 @@ def epoch_queue(executor: Executor) -> Iterator[Any | None]:
     if isinstance(executor, ThreadPoolExecutor):
         yield queue.Queue()
     elif isinstance(executor, ProcessPoolExecutor):
-        with multiprocessing.get_context("fork").Manager() as manager:
+        with multiprocessing.get_context("spawn").Manager() as manager:  # fork is unsafe on macOS
             yield manager.Queue()
     else:
         yield None
