@@ -93,3 +93,12 @@ def test_ctrl_c_with_jobs_keeps_finished_runs_and_stops_the_workers(tmp_path: Pa
     assert result.exit_code == 130
     assert result.stderr.strip().splitlines()[-1] == f"interrupted: 2 of 6 runs kept in {out}; run the same command to resume"
     assert multiprocessing.active_children() == []
+
+
+def test_a_sweep_runs_on_a_given_executor(moons) -> None:
+    args = dict(base="hidden=8", seeds=2, epochs=4, progress=False, log=None)
+    here = reglab.sweep(moons, "l2", "1e-4,1e-2,1", compute=Compute(max_models=2), **args)
+    with ThreadPoolExecutor(2) as pool:
+        spread = reglab.sweep(moons, "l2", "1e-4,1e-2,1", compute=Compute(max_models=2, executor=pool), **args)
+    _same(here.runs, spread.runs)
+    assert spread.chosen == here.chosen

@@ -102,7 +102,8 @@ def train(
                 bar.set_postfix_str(f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models")
                 checkpoint = None
                 if checkpoints is not None:
-                    checkpoint = GroupCheckpoint(checkpoints, dataset, [(s.variant, s.seed) for s in group.runs], checkpoint_every)
+                    runs = [(spec.variant, spec.seed) for spec in group.runs]
+                    checkpoint = GroupCheckpoint(checkpoints, dataset, runs, checkpoint_every)
                 deliver(group, _train_here(group, splits, dataset.task, checkpoint, on_resume, bar))
                 if checkpoint is not None:
                     checkpoint.drop()

@@ -179,7 +179,7 @@ def train_stored(
             trained += 1
 
         try:
-            with compute.executor() as executor:
+            with compute.workers() as executor:
                 for todo_variants, todo_seeds in _batches(variants, seeds, found):
                     train(
                         ds, todo_variants, todo_seeds, progress=progress, on_run=keep, checkpoints=store,
@@ -286,7 +286,9 @@ def chosen_run(stored: StoredExperiment, label: str | None = None, seed: int | N
     if label is None:
         label, why = _pick_label(stored)
     elif label not in labels:
-        raise ReglabError(f"No variant {label!r} in the last {stored.record.kind} of {stored.out_dir}; its variants: {', '.join(labels)}.")
+        raise ReglabError(
+            f"No variant {label!r} in the last {stored.record.kind} of {stored.out_dir}; its variants: {', '.join(labels)}."
+        )
     else:
         why = "the variant asked for"
     candidates = [run for run in stored.runs if run.name == label]

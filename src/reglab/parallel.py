@@ -12,8 +12,10 @@ processes (1: this process) and at most ``max_models`` models per group.  A
 group gives the same numbers in any process, so ``jobs`` never changes
 results; ``max_models`` decides how runs are cut into groups (and so how many
 tasks there are to spread).  The CLI's ``--jobs`` and ``--max-models`` fill
-it.  :func:`process_pool` is the executor it uses; :func:`reglab.train` takes
-any :class:`concurrent.futures.Executor`.
+it.  :func:`process_pool` is the executor it uses by default; any other
+:class:`concurrent.futures.Executor` can be given, for :func:`reglab.train`,
+:func:`reglab.experiment.compare` and :func:`reglab.sweep` alike (a Dask
+cluster's ``Client.get_executor()`` was tried: same numbers as one process).
 """
 
 from __future__ import annotations
@@ -84,10 +86,16 @@ def epoch_queue(executor: Executor) -> Iterator[Any | None]:
 
 @dataclass(frozen=True)
 class Compute:
-    """How training is spread: ``jobs`` worker processes (1: in this process), at most ``max_models`` models per group."""
+    """How training is spread: ``jobs`` worker processes (1: in this process), at most ``max_models`` models per group.
+
+    ``executor``, when given, is used instead of a pool of ``jobs`` processes
+    (and left open): any :class:`concurrent.futures.Executor` whose workers
+    can import reglab, such as a Dask cluster's ``client.get_executor()``.
+    """
 
     jobs: int = 1
     max_models: int = 1024
+    executor: Executor | None = None
 
     def __post_init__(self) -> None:
         if self.jobs < 1:
@@ -96,10 +104,13 @@ class Compute:
             raise ReglabError(f"max_models={self.max_models}: a group holds at least 1 model.")
 
     @contextmanager
-    def executor(self) -> Iterator[Executor | None]:
-        """``None`` for one job, else a :func:`process_pool`; on an exception its workers are stopped at once."""
-        if self.jobs == 1:
-            yield None
+    def workers(self) -> Iterator[Executor | None]:
+        """The given executor; else ``None`` for one job, or a :func:`process_pool`.
+
+        The pool's workers are stopped at once when the body raises (Ctrl-C included).
+        """
+        if self.executor is not None or self.jobs == 1:
+            yield self.executor
             return
         pool = process_pool(self.jobs)
         try:

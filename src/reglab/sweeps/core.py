@@ -254,7 +254,7 @@ def _train_all(
     ``record`` goes into the store with the first stored run (at once when some are there already), as ``compare`` does.
     """
     if out_dir is None:
-        with compute.executor() as executor:
+        with compute.workers() as executor:
             runs = train(ds, variants, seeds, progress=progress, executor=executor, max_models=compute.max_models)
         return runs, len(runs)
     return train_stored(ds, variants, seeds, Path(out_dir), record, progress=progress, say=say, compute=compute)
