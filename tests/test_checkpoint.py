@@ -142,3 +142,14 @@ def test_an_interrupted_compare_resumes_its_unfinished_group(compared: Compared,
     assert result.stdout.split("\n\n")[0] == compared.stdout.split("\n\n")[0]  # the same table as uninterrupted
     with sqlite3.connect(out / "runs.sqlite") as db:
         assert db.execute("SELECT COUNT(*) FROM checkpoints").fetchone()[0] == 0
+
+
+def test_an_unreadable_checkpoint_means_starting_over(moons) -> None:
+    variants = _variants(["baseline"])
+    straight = reglab.train(moons, variants, seeds=[0], progress=False)
+    storage = MemoryStorage()
+    storage.saved[(("baseline", 0),)] = (5, b"not a checkpoint")
+    resumed_after: list[int] = []
+    again = reglab.train(moons, variants, seeds=[0], progress=False, checkpoints=storage, on_resume=resumed_after.append)
+    assert resumed_after == [] and again[0].history == straight[0].history
+    assert storage.saved == {}  # the bad checkpoint was found under its key, then dropped with the stored run

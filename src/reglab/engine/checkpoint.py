@@ -88,9 +88,14 @@ class GroupCheckpoint:
     _last_save: float = field(default_factory=time.monotonic, init=False)
 
     def load(self) -> GroupState | None:
-        """The stored state of this group, or ``None``."""
+        """The stored state of this group, or ``None`` (also when it cannot be read: the group then starts over)."""
         blob = self.storage.load_checkpoint(self.dataset, self.runs)
-        return None if blob is None else GroupState.from_bytes(blob)
+        if blob is None:
+            return None
+        try:
+            return GroupState.from_bytes(blob)
+        except Exception:  # a truncated file or another reglab's layout: training from scratch loses nothing
+            return None
 
     def due(self) -> bool:
         """Whether ``every_s`` seconds have passed since the last save (or since this object was made)."""
