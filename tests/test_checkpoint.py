@@ -148,7 +148,7 @@ def test_an_unreadable_checkpoint_means_starting_over(moons) -> None:
     variants = _variants(["baseline"])
     straight = reglab.train(moons, variants, seeds=[0], progress=False)
     storage = MemoryStorage()
-    storage.saved[(("baseline", 0),)] = (5, b"not a checkpoint")
+    storage.saved[((variants[0].label, 0),)] = (5, b"not a checkpoint")
     resumed_after: list[int] = []
     again = reglab.train(moons, variants, seeds=[0], progress=False, checkpoints=storage, on_resume=resumed_after.append)
     assert resumed_after == [] and again[0].history == straight[0].history
