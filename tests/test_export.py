@@ -78,3 +78,14 @@ def test_a_regression_model_answers_in_the_targets_units() -> None:
 def test_export_of_nothing_is_one_error_line(tmp_path: Path, runner) -> None:
     result = invoke(runner, ["export", str(tmp_path / "no-such-dir")])
     assert result.exit_code == 2 and result.stderr.startswith("error: No such directory") and "Traceback" not in result.output
+
+
+def test_an_ensemble_is_saved_and_loaded_whole(tmp_path: Path) -> None:
+    from reglab.model_file import save_model
+
+    ds = reglab.load_dataset("moons", n_samples=120, seed=0)
+    run = reglab.train(ds, ["hidden=8,epochs=3,ensemble=3"], seeds=[0], progress=False)[0]
+    path = save_model(run, ds, tmp_path / "ensemble.pt")
+    model = torch.load(path, weights_only=False)  # EnsembleMean needs reglab importable, as here
+    with torch.no_grad():
+        torch.testing.assert_close(model(_raw(ds, ds.X_val)), run.module()(torch.as_tensor(ds.X_val)), rtol=1e-5, atol=1e-5)
