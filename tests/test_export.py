@@ -32,6 +32,9 @@ def test_export_writes_the_pick_and_it_answers_like_the_run(compared_copy: Path,
     assert run.name == min(means, key=means.get)
     assert run.metrics["val_loss"] == min(r.metrics["val_loss"] for r in stored.runs if r.name == run.name)
 
+    report = (compared_copy / "report.html").read_text(encoding="utf-8")
+    assert "take the model away: <code>reglab export " in report and f"writes {run.name} (its seed" in report
+
     model = torch.load(compared_copy / "model.pt", weights_only=False)
     ds = stored.dataset
     with torch.no_grad():

@@ -19,7 +19,7 @@ from typing import Any
 
 from reglab.data import Dataset
 from reglab.report.command import changed_options, command_line, python_snippet
-from reglab.report.page import css_name, embedded_figure, page
+from reglab.report.page import css_name, embedded_figure, page, take_away
 from reglab.results_file import reglab_version
 from reglab.store import ExperimentRecord
 from reglab.variant import Variant
@@ -225,6 +225,7 @@ def _reproduce_section(content: ReportContent) -> str:
 <pre>{escape(command_line(record, content.out_dir))}</pre>
 <p>From Python:</p>
 <pre>{escape(python_snippet(record, content.out_dir))}</pre>
+{take_away(content.out_dir, content.recommendation.best) if content.recommendation is not None else ""}
 <p>The variants, with the settings that differ from the defaults (two hidden ReLU layers of 64 and 32 units, Adam at learning rate 0.01, batch size 32, 500 epochs):</p>
 <div class="scroll"><table class="settings">
 <thead><tr><th>variant</th><th>differs from the defaults</th><th>resolved settings</th></tr></thead>

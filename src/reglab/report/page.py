@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import shlex
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -38,6 +39,14 @@ def page(title: str, subtitle: str, links: Sequence[tuple[str, str]], body: str,
 </body>
 </html>
 """
+
+
+def take_away(out_dir: str | Path, pick: str) -> str:
+    """A paragraph saying how to take ``pick`` away as a PyTorch file (``reglab export``)."""
+    command = f"reglab export {shlex.quote(str(out_dir))}"
+    return (f"<p>To take the model away: <code>{escape(command)}</code> writes {escape(pick)} (its seed with the lowest "
+            "validation loss) to model.pt in that directory, a PyTorch module that takes raw feature columns; "
+            "load it with <code>torch.load(path, weights_only=False)</code>.</p>")
 
 
 def css_name(text: str) -> str:

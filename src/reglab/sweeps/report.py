@@ -39,7 +39,7 @@ from reglab.analysis.summary import align_table
 from reglab.errors import ReglabError
 from reglab.figures import DPI, FigureFile, plot_dataset
 from reglab.report.command import FLAGS, changed_options, option_text
-from reglab.report.page import embedded_figure, page
+from reglab.report.page import embedded_figure, page, take_away
 from reglab.results_file import reglab_version, results_document, strict_json, write_results
 from reglab.store import ExperimentRecord, now
 from reglab.sweeps.figures import (
@@ -324,4 +324,5 @@ def _reproduce_section(result: SweepResult) -> str:
     note = "" if list(result.seeds) == list(range(len(result.seeds))) else (
         f"<p class=\"note\">Seeds {escape(str(list(result.seeds)))}: pass them as seeds=[...] from Python.</p>")
     return (f'<section id="reproduce"><h2>Reproduce</h2><p>From a shell (runs already in the directory\'s runs.sqlite '
-            f"are not retrained):</p><pre>{escape(command_line(result))}</pre>{note}</section>")
+            f"are not retrained):</p><pre>{escape(command_line(result))}</pre>{note}"
+            f"{take_away(result.out_dir or 'reglab-sweep', result.chosen_point.label)}</section>")
