@@ -37,7 +37,8 @@ EVERY_S = 30.0
 """Default seconds between two checkpoints of a group.
 
 A checkpoint of 128 models of the seed network (2-64-32-1) is 5.9 MB and took
-46 ms to write to the run store (median of 20 saves, 2 cores): 0.15 % of 30 s.
+46 ms to write to the run store (median of 20 saves, 2 cores): 0.15 % of 30 s
+(``benchmarks/bench_checkpoint.py``).
 """
 
 GroupRuns = Sequence[tuple[Variant, int]]
