@@ -29,6 +29,8 @@ import torch
 from torch import Tensor
 
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
+FUSED_SETTINGS = {"beta1": BETA1, "beta2": BETA2, "weight_decay": 0.0, "eps": EPS, "amsgrad": False, "maximize": False}
+"""The arguments of ``torch._fused_adam_`` other than the tensors and the learning rate: plain Adam."""
 
 
 class StepSizes:
@@ -154,6 +156,8 @@ class BatchedAdam:
         self.denominators = _Denominators(self)
         self.t = 0
         self._step = torch.zeros(())
+        self._steps = [self._step] * len(params)
+        """The step count once per parameter, as the fused kernel takes it."""
 
     @property
     def grad_views(self) -> list[Tensor]:
@@ -163,33 +167,25 @@ class BatchedAdam:
     def step(self, grads: list[Tensor], lr: Tensor) -> None:
         """One update; ``lr`` is ``[K]`` (0 leaves a model unchanged)."""
         self.t += 1
-        correction1 = 1 - BETA1**self.t
-        root_correction2 = math.sqrt(1 - BETA2**self.t)
-        common_lr = self.state.common_lr(lr)
-        if self.fused and common_lr is not None:  # one pass: the kernel updates the parameters itself
-            self._step.fill_(self.t)
-            torch._fused_adam_(
-                self.params, list(grads), self.m_views, self.v_views, [], [self._step] * len(self.params),
-                lr=common_lr, beta1=BETA1, beta2=BETA2, weight_decay=0.0, eps=EPS, amsgrad=False, maximize=False,
-            )
-            return
-        g = self.state.flat_grads(grads)
-        update = self.state.update
         if self.fused:
-            update.zero_()
             self._step.fill_(self.t)
-            torch._fused_adam_(
-                [update], [g], [self.m], [self.v], [], [self._step],
-                lr=1.0, beta1=BETA1, beta2=BETA2, weight_decay=0.0, eps=EPS, amsgrad=False, maximize=False,
-            )  # update = -m / (1 - b1^t) / (sqrt(v_hat) + eps)
+            common_lr = self.state.common_lr(lr)
+            if common_lr is not None:  # one pass: the kernel updates the parameters itself
+                torch._fused_adam_(self.params, list(grads), self.m_views, self.v_views, [], self._steps, lr=common_lr,
+                                   **FUSED_SETTINGS)
+                return
+            update = self.state.update.zero_()
+            torch._fused_adam_([update], [self.state.flat_grads(grads)], [self.m], [self.v], [], [self._step], lr=1.0,
+                               **FUSED_SETTINGS)  # update = -m / (1 - b1^t) / (sqrt(v_hat) + eps)
             update.mul_(self.state.lr(lr))
             self.state.apply(add=True)
-        else:
-            self.m.lerp_(g, 1 - BETA1)
-            self.v.mul_(BETA2).addcmul_(g, g, value=1 - BETA2)
-            denominator = self.v.sqrt().div_(root_correction2).add_(EPS)
-            torch.div(self.state.lr(lr), correction1, out=update).mul_(self.m).div_(denominator)
-            self.state.apply()
+            return
+        g = self.state.flat_grads(grads)
+        self.m.lerp_(g, 1 - BETA1)
+        self.v.mul_(BETA2).addcmul_(g, g, value=1 - BETA2)
+        denominator = self.v.sqrt().div_(math.sqrt(1 - BETA2**self.t)).add_(EPS)
+        torch.div(self.state.lr(lr), 1 - BETA1**self.t, out=self.state.update).mul_(self.m).div_(denominator)
+        self.state.apply()
 
     def step_sizes(self, lr: Tensor) -> StepSizes:
         """Per-coordinate steps of the last update: ``lr / (sqrt(v_hat) + eps)``."""
