@@ -21,6 +21,11 @@ from reglab.cli_support import JobsOption, MaxModelsOption, csv_path, dataset_op
 from reglab.sweeps.command import print_outcome, sweep_command
 DEFAULT_DATASET = "moons"
 DEFAULT_OUT = Path("reglab-out")
+OutputDirectory = Annotated[
+    Path,
+    typer.Argument(metavar="DIR", help="The --out directory of an earlier `reglab compare` or `reglab sweep`.", show_default=False),
+]
+"""The argument of the commands that read an earlier output directory back (report, export)."""
 
 app = typer.Typer(
     name="reglab",
@@ -117,10 +122,7 @@ def compare(
 
 @app.command()
 def report(
-    directory: Annotated[
-        Path, typer.Argument(metavar="DIR", help="The --out directory of an earlier `reglab compare` or `reglab sweep`.",
-                             show_default=False)
-    ],
+    directory: OutputDirectory,
 ) -> None:
     """Rebuild report.html, results.json and the figures from DIR/runs.sqlite, without training.
 
@@ -139,10 +141,7 @@ def report(
 
 @app.command()
 def export(
-    directory: Annotated[
-        Path, typer.Argument(metavar="DIR", help="The --out directory of an earlier `reglab compare` or `reglab sweep`.",
-                             show_default=False)
-    ],
+    directory: OutputDirectory,
     variant: Annotated[
         str | None, typer.Option("--variant", metavar="LABEL", help="The variant to export, by its label. Default: the pick.",
                                  show_default=False)

@@ -264,7 +264,7 @@ def read_experiment(out_dir: str | Path) -> StoredExperiment:
         what = "sweep" if record.kind == "sweep" else "comparison"
         raise ReglabError(
             f"The run store in '{out}' holds no finished run of its last {what}. "
-            f"Run the same `reglab {'sweep' if record.kind == 'sweep' else 'compare'}` command again to train them."
+            f"Run the same `reglab {record.kind}` command again to train them."
         )
     runs = [found[(i, s)] for i in range(len(wanted)) for s in record.seeds if (i, s) in found]
     missing = [(v.label, s) for i, v in enumerate(wanted) for s in record.seeds if (i, s) not in found]
