@@ -120,14 +120,17 @@ def _train_here(
 ) -> list[RunOutcome]:
     """One group in this process, from its checkpoint when there is one, moving the bar epoch by epoch."""
     done = bar.n
-    resume = checkpoint.load() if checkpoint is not None else None
-    if resume is not None:
+
+    def resumed(epoch: int) -> None:
         if on_resume is not None:
             with tqdm.external_write_mode():  # a message printed by the callback does not break the bar
-                on_resume(resume.epoch)
-        bar.set_postfix_str(f"{bar.postfix}, resumed at epoch {resume.epoch}")
-        bar.update(resume.epoch)
-    outcomes = train_group(group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint)
+                on_resume(epoch)
+        bar.set_postfix_str(f"{bar.postfix}, resumed at epoch {epoch}")
+        bar.update(epoch)
+
+    resume = checkpoint.load() if checkpoint is not None else None
+    outcomes = train_group(group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, on_resume=resumed,
+                           checkpoint=checkpoint)
     bar.update(done + group.epochs - bar.n)
     return outcomes
 
