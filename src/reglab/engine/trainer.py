@@ -257,10 +257,21 @@ def finish(state: TrainingState, setup: GroupSetup) -> list[RunOutcome]:
     with torch.no_grad():
         _copy_where(state.net.tensors(), state.snapshot, restore.repeat_interleave(members))
     final = final_metrics(state.net, state.pieces, setup.splits, setup.task, members)
+    best = tracked_best_epochs(state.callbacks, len(setup.group.runs))
     return [
-        _outcome(r, state.history, final, state.stopped_epoch, state.diverged, state.net, members)
+        _outcome(r, state.history, final, state.stopped_epoch, state.diverged, int(best[r]), state.net, members)
         for r in range(len(setup.group.runs))
     ]
+
+
+def tracked_best_epochs(callbacks: Sequence[Callback], runs: int) -> Tensor:
+    """Each run's best epoch as its callbacks judge it (the first callback that tracks the run), 0 where none does."""
+    best = torch.zeros(runs, dtype=torch.long)
+    for callback in callbacks:
+        theirs = getattr(callback, "best_epoch", None)
+        if theirs is not None:
+            best = torch.where(best == 0, theirs.long(), best)
+    return best
 
 
 def _perturbation(pieces: Sequence, streams: ModelStreams) -> Callable[[Tensor, str], Tensor]:
@@ -308,14 +319,21 @@ def _outcome(
     final: dict[str, Tensor],
     stopped_epoch: Tensor,
     diverged: Tensor,
+    tracked_best: int,
     net: StackedMLP | StackedCNN,
     members: int,
 ) -> RunOutcome:
+    """Run ``r``'s history, metrics and weights.
+
+    ``best_epoch`` is ``tracked_best`` (early stopping's: the epoch it restores) when a callback
+    tracks the run, else the epoch of the lowest validation loss; ``best_val_loss`` is the
+    validation loss of that epoch.
+    """
     epochs = int(stopped_epoch[r])
     run_history = {name: values[:epochs, r].tolist() for name, values in history.items()}
     val_loss = np.array(run_history["val_loss"], dtype=float)
     finite = np.where(np.isfinite(val_loss), val_loss, np.inf)
-    best = int(np.argmin(finite)) if len(finite) else 0
+    best = tracked_best - 1 if 0 < tracked_best <= len(finite) else int(np.argmin(finite)) if len(finite) else 0
     metrics = {name: float(value[r]) for name, value in final.items()}
     metrics.update(
         best_val_loss=float(finite[best]) if len(finite) else math.nan,
