@@ -236,6 +236,7 @@ def end_epoch(state: TrainingState, setup: GroupSetup, running_loss: Tensor) -> 
         decision = callback.on_epoch_end(epoch, logs)
         stop |= decision.stop & state.active
         keep |= decision.checkpoint & state.active
+    keep |= stop & ~restoring(state.callbacks, len(group.runs)) & ~state.diverged  # frozen as they stop
     _copy_where(state.snapshot, state.net.tensors(), keep.repeat_interleave(members))
     for name, value in logs.items():
         if name not in state.history:
@@ -248,12 +249,13 @@ def end_epoch(state: TrainingState, setup: GroupSetup, running_loss: Tensor) -> 
 
 
 def finish(state: TrainingState, setup: GroupSetup) -> list[RunOutcome]:
-    """Put back the kept weights of restored runs (not diverged ones); one outcome per run."""
+    """Put back the kept weights of restored and of stopped runs (not diverged ones); one outcome per run.
+
+    A stopped run's weights are those of the epoch it stopped at (or of the epoch its callback kept),
+    bit for bit, even where a piece (a norm constraint) would have moved them while the others trained on.
+    """
     members = setup.group.members
-    restore = torch.zeros(len(setup.group.runs), dtype=torch.bool)
-    for callback in state.callbacks:
-        restore |= callback.restore
-    restore &= ~state.diverged
+    restore = (restoring(state.callbacks, len(setup.group.runs)) | ~state.active) & ~state.diverged
     with torch.no_grad():
         _copy_where(state.net.tensors(), state.snapshot, restore.repeat_interleave(members))
     final = final_metrics(state.net, state.pieces, setup.splits, setup.task, members)
@@ -262,6 +264,14 @@ def finish(state: TrainingState, setup: GroupSetup) -> list[RunOutcome]:
         _outcome(r, state.history, final, state.stopped_epoch, state.diverged, int(best[r]), state.net, members)
         for r in range(len(setup.group.runs))
     ]
+
+
+def restoring(callbacks: Sequence[Callback], runs: int) -> Tensor:
+    """``[R]``: the runs whose callbacks put their kept weights back at the end."""
+    restore = torch.zeros(runs, dtype=torch.bool)
+    for callback in callbacks:
+        restore |= callback.restore
+    return restore
 
 
 def tracked_best_epochs(callbacks: Sequence[Callback], runs: int) -> Tensor:
