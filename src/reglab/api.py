@@ -10,7 +10,8 @@ from tqdm.auto import tqdm
 
 from reglab.engine.checkpoint import EVERY_S, CheckpointStorage, GroupCheckpoint
 from reglab.engine.plan import Group, RunSpec, make_groups
-from reglab.engine.trainer import CallbackFactory, Observe, RunOutcome, Split, train_group
+from reglab.engine.outcome import RunOutcome
+from reglab.engine.trainer import CallbackFactory, Observe, Split, train_group
 from reglab.errors import ReglabError
 from reglab.parallel import EpochTicks, epoch_queue
 from reglab.run import Run

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import torch
 from torch import Tensor
 
@@ -34,10 +33,11 @@ from reglab.callbacks import Callback, build_callbacks
 from reglab.engine import backprop
 from reglab.engine.checkpoint import GroupCheckpoint
 from reglab.engine.convnet import StackedCNN
-from reglab.engine.network import BN_MOMENTUM, Architecture, StackedMLP
 from reglab.engine.evaluation import Split, epoch_logs, final_metrics
+from reglab.engine.network import BN_MOMENTUM, Architecture, StackedMLP
 from reglab.engine.objective import training_loss
 from reglab.engine.optimizers import make_optimizer
+from reglab.engine.outcome import RunOutcome, run_outcome, tracked_best_epochs
 from reglab.engine.plan import Group, RunSpec
 from reglab.engine.state import StateMismatch, TrainingState
 from reglab.engine.streams import ModelStreams, epoch_orders, generator
@@ -51,15 +51,6 @@ Observe = Callable[[EpochView], None]
 """``observe(view)``: called at the end of every epoch; it may block (a pause) or raise (a cancel)."""
 DIVERGENCE_WATCH = ("train_loss", "val_loss", "weight_l2")
 """A run has diverged when any of these is NaN or infinite at the end of an epoch."""
-@dataclass
-class RunOutcome:
-    """What training gives for one run, before it becomes a :class:`reglab.Run`."""
-
-    history: dict[str, list[float]]
-    metrics: dict[str, float]
-    members: list[dict[str, list[np.ndarray]]] = field(repr=False)
-
-
 def train_group(
     group: Group,
     splits: dict[str, Split],
@@ -261,7 +252,7 @@ def finish(state: TrainingState, setup: GroupSetup) -> list[RunOutcome]:
     final = final_metrics(state.net, state.pieces, setup.splits, setup.task, members)
     best = tracked_best_epochs(state.callbacks, len(setup.group.runs))
     return [
-        _outcome(r, state.history, final, state.stopped_epoch, state.diverged, int(best[r]), state.net, members)
+        run_outcome(r, state.history, final, state.stopped_epoch, state.diverged, int(best[r]), state.net, members)
         for r in range(len(setup.group.runs))
     ]
 
@@ -272,16 +263,6 @@ def restoring(callbacks: Sequence[Callback], runs: int) -> Tensor:
     for callback in callbacks:
         restore |= callback.restore
     return restore
-
-
-def tracked_best_epochs(callbacks: Sequence[Callback], runs: int) -> Tensor:
-    """Each run's best epoch as its callbacks judge it (the first callback that tracks the run), 0 where none does."""
-    best = torch.zeros(runs, dtype=torch.long)
-    for callback in callbacks:
-        theirs = getattr(callback, "best_epoch", None)
-        if theirs is not None:
-            best = torch.where(best == 0, theirs.long(), best)
-    return best
 
 
 def _perturbation(pieces: Sequence, streams: ModelStreams) -> Callable[[Tensor, str], Tensor]:
@@ -321,40 +302,3 @@ def _copy_where(target: list[Tensor], source: list[Tensor], mask: Tensor) -> Non
     with torch.no_grad():
         for t, s in zip(target, source):
             t[mask] = s[mask].detach()
-
-
-def _outcome(
-    r: int,
-    history: dict[str, Tensor],
-    final: dict[str, Tensor],
-    stopped_epoch: Tensor,
-    diverged: Tensor,
-    tracked_best: int,
-    net: StackedMLP | StackedCNN,
-    members: int,
-) -> RunOutcome:
-    """Run ``r``'s history, metrics and weights.
-
-    ``best_epoch`` is ``tracked_best`` (early stopping's: the epoch it restores) when a callback
-    tracks the run, else the epoch of the lowest validation loss; ``best_val_loss`` is the
-    validation loss of that epoch.
-    """
-    epochs = int(stopped_epoch[r])
-    run_history = {name: values[:epochs, r].tolist() for name, values in history.items()}
-    val_loss = np.array(run_history["val_loss"], dtype=float)
-    finite = np.where(np.isfinite(val_loss), val_loss, np.inf)
-    best = tracked_best - 1 if 0 < tracked_best <= len(finite) else int(np.argmin(finite)) if len(finite) else 0
-    metrics = {name: float(value[r]) for name, value in final.items()}
-    metrics.update(
-        best_val_loss=float(finite[best]) if len(finite) else math.nan,
-        best_epoch=float(best + 1),
-        stopped_epoch=float(epochs),
-        diverged=float(bool(diverged[r])),
-        generalization_gap=metrics["val_loss"] - metrics["train_loss"],
-    )
-    state = net.state()
-    member_states = [
-        {role: [t[r * members + m].detach().numpy().copy() for t in tensors] for role, tensors in state.items()}
-        for m in range(members)
-    ]
-    return RunOutcome(run_history, metrics, member_states)
