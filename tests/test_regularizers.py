@@ -197,7 +197,7 @@ def test_dropconnect_forward_uses_the_masked_weights_in_training_only():
     net = StackedMLP(Architecture(3, (6,), 1), [(4, 0)])
     piece = DropConnect.build([Variant(hidden=(6,), dropconnect=0.5)])
     x = torch.randn(1, 10, 3)
-    masks = piece.masks(net.weights, ModelStreams([(4, 0)]))  # the masks the next call draws
+    masks = piece.weight_scales(net.weights, ModelStreams([(4, 0)]))  # the masks the next call draws
     expected = torch.relu(x @ (net.weights[0] * masks[0])) @ (net.weights[1] * masks[1])
     reweigh = lambda ws: training_weights([piece], ws, ModelStreams([(4, 0)]))  # noqa: E731
     torch.testing.assert_close(net.forward(x, training=True, reweigh=reweigh), expected)
@@ -205,7 +205,7 @@ def test_dropconnect_forward_uses_the_masked_weights_in_training_only():
     w = net.weights[0].clone().requires_grad_(True)
     (grad,) = torch.autograd.grad((w * masks[0]).sum(), [w])
     torch.testing.assert_close(grad, masks[0])  # the gradient reaches the stored weights through the mask
-    assert not backprop.supports(net, [piece])  # the hand-written pass leaves it to autograd
+    assert backprop.supports(net, [piece])  # the hand-written pass covers a scaling of the weights
 
 
 def test_every_piece_has_a_formula_check():

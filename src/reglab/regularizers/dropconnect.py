@@ -12,8 +12,9 @@ The forward pass of that step uses ``W_used``; the gradient reaches the stored
 uses the stored weights: the identity.  Masks come from each model's own
 ``perturb`` stream, so a model's masks do not depend on what else shares its
 batch, and paired variants with the same seed draw the same numbers.  Biases
-are not dropped.  The engine trains models that use it with autograd (the
-hand-written backward pass does not cover changed weights).
+are not dropped.  The gradient with respect to a stored weight is that of the
+used weight times its mask, which is how the engine's hand-written backward
+pass takes it.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class DropConnect(Regularizer):
         rates = [v.dropconnect for v in variants]
         return cls(rates) if any(rates) else None
 
-    def masks(self, weights: list[Tensor], streams: RandomStreams) -> list[Tensor]:
+    def weight_scales(self, weights: list[Tensor], streams: RandomStreams) -> list[Tensor | None]:
         """This step's ``m / (1 - p)`` for each weight matrix, ``[K, fan_in, fan_out]`` (1 for models without DropConnect)."""
         scales = []
         for w in weights:
@@ -56,6 +57,3 @@ class DropConnect(Regularizer):
             scale = keep / (1.0 - self.rates)
             scales.append(scale if len(self.users) == w.shape[0] else spread(scale, self.users, w, 1.0))
         return scales
-
-    def forward_weights(self, weights: list[Tensor], streams: RandomStreams) -> list[Tensor]:
-        return [w * scale for w, scale in zip(weights, self.masks(weights, streams))]
