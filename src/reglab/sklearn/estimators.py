@@ -43,7 +43,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-import reglab
+from reglab.api import train
 from reglab.data import Dataset
 from reglab.errors import ReglabError
 from reglab.model_file import raw_input_module
@@ -67,7 +67,7 @@ class RegularizedMLP(BaseEstimator):
         X, targets = self._validate_fit(X, y)
         variant, seed = self.training_variant(), self.training_seed()
         dataset = self.fit_dataset(X, targets, variant, seed)
-        run = reglab.train(dataset, [variant], seeds=[seed], progress=bool(self.verbose))[0]
+        run = train(dataset, [variant], seeds=[seed], progress=bool(self.verbose))[0]
         return self.adopt(run, dataset)
 
     def training_variant(self) -> Variant:

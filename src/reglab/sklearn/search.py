@@ -47,7 +47,7 @@ from sklearn.model_selection import ParameterGrid, check_cv
 from sklearn.utils import _safe_indexing, check_random_state, indexable
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-import reglab
+from reglab.api import train
 from reglab.data import Dataset
 from reglab.errors import ReglabError
 from reglab.sklearn._results import best_index, cv_results, one_standard_error_index
@@ -157,7 +157,7 @@ class RegularizationSearchCV(MetaEstimatorMixin, BaseEstimator):
             for batch in self._batches(fold, candidates, shared_seed):
                 started = time.perf_counter()
                 variants = [variant.replace(name=f"candidate {c}") for c, _, variant in batch.members]
-                runs = reglab.train(batch.dataset, variants, seeds=[batch.seed], progress=self.verbose > 0)
+                runs = train(batch.dataset, variants, seeds=[batch.seed], progress=self.verbose > 0)
                 share = (time.perf_counter() - started) / len(runs)
                 for (c, estimator, _), run in zip(batch.members, runs):
                     estimator.adopt(run, batch.dataset)
