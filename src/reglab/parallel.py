@@ -53,6 +53,14 @@ def _start_worker(threads: int) -> None:
     torch.set_num_threads(threads)
 
 
+def concurrency(executor: Executor | None) -> int:
+    """How many groups ``executor`` trains at once in this machine's memory: its workers for a local
+    thread or process pool, 1 in this process (``None``) or for other executors (their workers are elsewhere)."""
+    if isinstance(executor, (ThreadPoolExecutor, ProcessPoolExecutor)):
+        return int(getattr(executor, "_max_workers", 1))
+    return 1
+
+
 @dataclass(frozen=True)
 class EpochTicks:
     """``on_epoch`` of group ``index`` trained by an executor: puts ``index`` on ``queue`` after each epoch.
