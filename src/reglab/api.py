@@ -8,13 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
+from reglab import arguments, budget
+from reglab.arguments import dataset_argument
+from reglab.callbacks import build_callbacks
 from reglab.engine.checkpoint import EVERY_S, CheckpointStorage, GroupCheckpoint
 from reglab.engine.plan import Group, RunSpec, make_groups
 from reglab.engine.trainer import RunOutcome, Split, train_group
-from reglab import arguments, budget
-from reglab.arguments import dataset_argument
 from reglab.errors import ReglabError
 from reglab.parallel import EpochTicks, concurrency, epoch_queue
+from reglab.pieces.interface import Pieces
+from reglab.regularizers import build_regularizers
 from reglab.run import Run
 from reglab.variant import Variant, parse_variants
 
@@ -56,9 +59,6 @@ def train(
         on_run: called with each run as soon as its group has finished
             (the store uses it so an interrupted job keeps finished runs).
         max_models: most models trained in one batch.
-
-    Before anything is trained, the memory the job needs is estimated
-    (:mod:`reglab.budget`) and a job that cannot fit is refused.
         checkpoints: where each group's state is saved while it trains (at
             most every ``checkpoint_every`` seconds) and found again, so an
             interrupted group goes on from its last saved epoch with the
@@ -75,6 +75,9 @@ def train(
             bar moves epoch by epoch for thread and process pools, a group at
             a time for other executors.  Use ``max_models`` to cut large
             groups into tasks.
+
+    Before anything is trained, the memory the job needs is estimated
+    (:mod:`reglab.budget`) and a job that cannot fit is refused.
     """
     dataset = dataset_argument(dataset)
     parsed = parse_variants([variants] if isinstance(variants, (str, Variant)) else list(variants))
@@ -137,7 +140,9 @@ def _train_here(
                 on_resume(resume.epoch)
         bar.set_postfix_str(f"{bar.postfix}, resumed at epoch {resume.epoch}")
         bar.update(resume.epoch)
-    outcomes = train_group(group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint)
+    outcomes = train_group(
+        group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint, pieces=build_pieces(group)
+    )
     bar.update(done + group.epochs - bar.n)
     return outcomes
 
@@ -166,7 +171,9 @@ def _train_on(
 
     with epoch_queue(executor) as ticks:
         futures = {
-            executor.submit(train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None): i
+            executor.submit(
+                train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None, pieces=build_pieces(group)
+            ): i
             for i, group in enumerate(groups)
         }
         pending = set(futures)
@@ -182,6 +189,11 @@ def _train_on(
         finally:
             for future in futures:
                 future.cancel()
+
+
+def build_pieces(group: Group) -> Pieces:
+    """The pieces of one group, from the registries: its models' regularizers and its runs' callbacks."""
+    return Pieces(build_regularizers(group.model_variants), build_callbacks([run.variant for run in group.runs]))
 
 
 def _check_fits(variant: Variant, dataset: Dataset) -> None:

@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from reglab import budget
-from reglab.data._options import IsType, OneOf, Option
+from reglab.data._options import Option
+from reglab.rules import IsType, OneOf
 from reglab.data._source import RawData
 from reglab.data.csv_text import detect_delimiter, read_text
 from reglab.errors import ReglabError, did_you_mean
