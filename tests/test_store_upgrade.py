@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 import reglab
-from reglab.experiment import compare, rebuild_report
+from reglab import compare
+from reglab.experiments import rebuild_report
 from reglab.store import FILE_NAME
 
 OLD_STORE = Path(__file__).parent / "data" / "runs-v1.sqlite"

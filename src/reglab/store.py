@@ -44,7 +44,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reglab.errors import ReglabError
-from reglab.results_file import reglab_version
+from reglab.outputs.files import make_directory
+from reglab.version import reglab_version
 from reglab.run import Run
 from reglab.variant import Variant
 
@@ -198,7 +199,7 @@ class RunStore:
                 f"Run `reglab compare --out {directory}` or `reglab sweep --out {directory}` first."
             )
         if create:
-            _make_directory(directory)
+            make_directory(directory)
         try:
             db = sqlite3.connect(path, timeout=30.0)
         except sqlite3.Error as error:
@@ -317,16 +318,6 @@ def _group_key(dataset: Dataset, runs: GroupRuns) -> str:
     pairs = [[variant_key(variant), int(seed)] for variant, seed in runs]
     text = canonical_json([dataset_key(dataset), data_fingerprint(dataset), pairs])
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _make_directory(directory: Path) -> None:
-    if directory.exists() and not directory.is_dir():
-        raise ReglabError(f"The output path '{directory}' exists and is not a directory.")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ReglabError(f"Cannot create the output directory '{directory}': {reason}.") from None
 
 
 def _prepare(db: sqlite3.Connection, path: Path, *, create: bool) -> None:
