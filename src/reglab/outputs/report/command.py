@@ -10,12 +10,14 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reglab.data import dataset_catalog
 from reglab.data._split import SPLIT_OPTIONS
 from reglab.data.csv_file import CSV_OPTIONS
-from reglab.store import ExperimentRecord
+
+if TYPE_CHECKING:
+    from reglab.store import ExperimentRecord  # the store imports reglab.outputs.files
 
 FLAGS = {"n_samples": "--n-samples", "noise": "--noise", "train_size": "--train-size", "target": "--target"}
 """Data set options with their own flag; the others go through ``--option KEY=VALUE``."""

@@ -13,15 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reglab.data import Dataset
 from reglab.outputs.files import write_text
 from reglab.outputs.report.command import changed_options, command_line, python_snippet
 from reglab.outputs.report.page import css_name, embedded_figure, figures_section, footer, page, take_away
 from reglab.version import reglab_version
-from reglab.store import ExperimentRecord
 from reglab.variant import Variant
+
+if TYPE_CHECKING:
+    from reglab.store import ExperimentRecord  # the store imports reglab.outputs.files
 
 DATASET_FIGURE = "dataset"
 """The figure shown beside the data set's description rather than with the others."""
