@@ -11,7 +11,7 @@ import reglab
 
 SOURCE = Path(reglab.__file__).parent
 CHECKED = ("reglab.experiments", "reglab.outputs", "reglab.cli", "reglab.sweeps", "reglab.figures", "reglab.store",
-           "reglab.version", "reglab.errors")
+           "reglab.store_schema", "reglab.version", "reglab.errors")
 """The packages and modules whose import graph is held to no cycle here (the engine and pieces have their own)."""
 
 
