@@ -17,6 +17,13 @@ class ReglabError(ValueError):
     """A user-facing error: bad settings, bad data, or a missing file."""
 
 
+class ReglabWarning(UserWarning):
+    """Something reglab did that the user may not expect (a guessed encoding, targets read as regression).
+
+    The CLI prints it as one line, ``warning: ...``, on stderr.
+    """
+
+
 class CompareInterrupted(KeyboardInterrupt):
     """Ctrl-C during an experiment: ``kept`` of its ``total`` runs are safe in ``out_dir``."""
 

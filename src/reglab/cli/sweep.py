@@ -12,9 +12,10 @@ line on stderr and exit 2 (handled by the CLI's shared error handler).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperOption
 
 from reglab.cli.app import app
 from reglab.cli.errors import echo_lines, user_errors
@@ -31,18 +32,29 @@ from reglab.cli.options import (
     load_data,
 )
 from reglab.errors import ReglabError
-from reglab.sweeps.params import SWEEP_PARAMS, get_param
 
 DEFAULT_OUT = Path("reglab-sweep")
+PARAM_HELP = "The parameter to sweep{names}. Give it twice for a 2-D grid."
 
 
-@app.command(name="sweep")
+class NamesInHelp(TyperCommand):
+    """``reglab sweep --help`` lists the sweepable names, which come from the pieces (and load torch) only then."""
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        from reglab.sweeps.params import SWEEP_PARAMS
+
+        for option in self.params:
+            if option.name == "param" and isinstance(option, TyperOption):
+                option.help = PARAM_HELP.format(names=": " + ", ".join(SWEEP_PARAMS))
+        super().format_help(ctx, formatter)
+
+
+@app.command(name="sweep", cls=NamesInHelp)
 def sweep_command(
     dataset: DatasetArgument = None,
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", "-p", help=f"The parameter to sweep: {', '.join(SWEEP_PARAMS)}. Give it twice for a 2-D grid.",
-                     show_default=False),
+        typer.Option("--param", "-p", help=PARAM_HELP.format(names=""), show_default=False),
     ] = None,
     values: Annotated[
         list[str] | None,
@@ -78,12 +90,13 @@ def sweep_command(
     """
     with user_errors():
         pairs = _pairs(param or [], values or [])
-        for name, _ in pairs:
-            get_param(name)
-
         # the library (torch) loads when a command runs, not for `reglab --help`
         from reglab.experiments.sweep import SWEEP, sweep
         from reglab.parallel import Compute
+        from reglab.sweeps.params import get_param
+
+        for name, _ in pairs:
+            get_param(name)
 
         ds = load_data(dataset, n_samples, noise, train_size, target, option)
         (p1, v1), *second = pairs
