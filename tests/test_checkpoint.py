@@ -10,6 +10,7 @@ import pytest
 
 import reglab
 from conftest import TINY_ARGS, Compared, invoke
+from reglab.api import build_pieces
 from reglab.engine.checkpoint import GroupCheckpoint, state_from_bytes, state_to_bytes
 from reglab.engine.evaluation import Split
 from reglab.engine.plan import Group, RunSpec, make_groups
@@ -96,11 +97,11 @@ def test_the_training_state_round_trips_through_bytes(moons) -> None:
 
     group = _group(moons, ["baseline", "early_stopping=2"])
     splits = {name: Split.of(getattr(moons, f"X_{name}"), getattr(moons, f"y_{name}"), moons.task) for name in ("train", "val")}
-    state = start(group)
+    state = start(group, build_pieces(group))
     setup = GroupSetup.of(group, splits, moons.task, state)
     for _ in range(3):
         end_epoch(state, setup, train_epoch(state, setup))
-    back = start(group)
+    back = start(group, build_pieces(group))
     back.load_state_dict(state_from_bytes(state_to_bytes(state.state_dict())))
     assert back.epoch == 3 and back.optimizer.t == state.optimizer.t > 0
     assert all(torch.equal(a, b) for a, b in zip(back.net.tensors(), state.net.tensors()))
@@ -111,8 +112,8 @@ def test_the_training_state_round_trips_through_bytes(moons) -> None:
 
 
 def test_a_state_of_another_group_is_refused_whole(moons) -> None:
-    state = start(_group(moons, ["baseline", "l1=1e-3"]))
-    other = start(_group(moons, ["baseline", "early_stopping=2"]))
+    group, other_group = _group(moons, ["baseline", "l1=1e-3"]), _group(moons, ["baseline", "early_stopping=2"])
+    state, other = start(group, build_pieces(group)), start(other_group, build_pieces(other_group))
     with pytest.raises(StateMismatch):  # one callback saved, none here
         state.load_state_dict(other.state_dict())
     with pytest.raises(StateMismatch):

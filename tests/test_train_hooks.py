@@ -10,11 +10,11 @@ import pytest
 import torch
 
 import reglab
+import reglab.api
 from reglab.callbacks import Callback, Decision
-from reglab.engine import trainer
 from reglab.engine.view import EpochView
 from reglab.regularizers import build_regularizers
-from reglab.regularizers.base import Regularizer
+from reglab.pieces.interface import Regularizer
 from test_checkpoint import MemoryStorage
 
 VARIANTS = ["hidden=8,epochs=6", "hidden=8,epochs=6,l1=1e-3", "hidden=4,epochs=6"]
@@ -244,7 +244,7 @@ class ShrinkEveryEpoch(Regularizer):
 @pytest.fixture()
 def with_stateful_piece(monkeypatch):
     ShrinkEveryEpoch.began = []
-    monkeypatch.setattr(trainer, "build_regularizers", lambda variants: [*build_regularizers(variants), *(
+    monkeypatch.setattr(reglab.api, "build_regularizers", lambda variants: [*build_regularizers(variants), *(
         piece for piece in [ShrinkEveryEpoch.build(variants)] if piece is not None)])
 
 

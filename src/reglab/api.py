@@ -8,12 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
+from reglab import arguments, budget
+from reglab.arguments import dataset_argument
+from reglab.callbacks import build_callbacks
 from reglab.engine.checkpoint import EVERY_S, CheckpointStorage, GroupCheckpoint
 from reglab.engine.plan import Group, RunSpec, make_groups
 from reglab.engine.outcome import RunOutcome
 from reglab.engine.trainer import CallbackFactory, Observe, Split, train_group
 from reglab.errors import ReglabError
-from reglab.parallel import EpochTicks, epoch_queue
+from reglab.parallel import EpochTicks, concurrency, epoch_queue
+from reglab.pieces.interface import Pieces
+from reglab.regularizers import build_regularizers
 from reglab.run import Run
 from reglab.variant import Variant, parse_variants
 
@@ -24,8 +29,8 @@ RunCallback = Callable[[Run], None]
 
 
 def train(
-    dataset: Dataset,
-    variants: Sequence[str | Variant],
+    dataset: Dataset | str,
+    variants: Sequence[str | Variant] | str | Variant,
     seeds: Iterable[int] = (0,),
     *,
     epochs: int | None = None,
@@ -47,8 +52,9 @@ def train(
     models at once.
 
     Args:
-        dataset: the data, from :func:`reglab.load_dataset` or ``Dataset.from_arrays``.
-        variants: specs such as ``"l1=1e-3"`` or :class:`Variant` objects.
+        dataset: the data, from :func:`reglab.load_dataset` or ``Dataset.from_arrays``
+            (a name such as ``"moons"`` is loaded with its default options).
+        variants: specs such as ``"l1=1e-3"`` or :class:`Variant` objects (at least one).
         seeds: one run per seed and variant; same seed = same initial weights
             and minibatch order for every variant of the same architecture.
         epochs: overrides every variant's ``epochs`` when given.
@@ -95,8 +101,14 @@ def train(
             boundary live.  It may block (a pause) and raise (a cancel: the
             exception leaves ``train``).  Observing changes no number.  Not
             with ``executor``: the groups then train in other processes.
+
+    Before anything is trained, the memory the job needs is estimated
+    (:mod:`reglab.budget`) and a job that cannot fit is refused.
     """
-    parsed = parse_variants(list(variants))
+    dataset = dataset_argument(dataset)
+    parsed = parse_variants([variants] if isinstance(variants, (str, Variant)) else list(variants))
+    if not parsed:
+        raise ReglabError("Argument `variants` is empty: give at least one, e.g. ['baseline'].")
     if epochs is not None:
         parsed = [v.replace(epochs=epochs, name=v.label) for v in parsed]
     if observe is not None and executor is not None:
@@ -107,13 +119,14 @@ def train(
     if observe is not None and not callable(observe):
         raise ReglabError(f"Argument `observe` must be a callable taking an EpochView. Received: observe={observe!r}.")
     callbacks = _factories(callbacks)
-    seed_list = [int(s) for s in seeds]
-    if not seed_list:
-        raise ReglabError("Argument `seeds` is empty: give at least one seed, e.g. seeds=[0].")
+    seed_list = arguments.seed_list(seeds)
+    max_models = arguments.positive_int("max_models", max_models)
     for variant in parsed:
         _check_fits(variant, dataset)
     specs = [RunSpec(v, s, i * len(seed_list) + j) for i, v in enumerate(parsed) for j, s in enumerate(seed_list)]
     groups = make_groups(specs, dataset.n_features, dataset.n_outputs, dataset.image_shape, max_models=max_models)
+    rows = (len(dataset.y_train), len(dataset.y_val), len(dataset.y_test))
+    budget.check_fits(budget.training_estimate(groups, rows, dataset.n_features, concurrent=concurrency(executor)))
     splits = {
         name: Split.of(getattr(dataset, f"X_{name}"), getattr(dataset, f"y_{name}"), dataset.task)
         for name in ("train", "val", "test")
@@ -166,7 +179,7 @@ def _train_here(
 
     resume = checkpoint.load() if checkpoint is not None else None
     outcomes = train_group(group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, on_resume=resumed,
-                           checkpoint=checkpoint, callbacks=callbacks, observe=observe)
+                           checkpoint=checkpoint, pieces=build_pieces(group), callbacks=callbacks, observe=observe)
     bar.update(done + group.epochs - bar.n)
     return outcomes
 
@@ -196,8 +209,10 @@ def _train_on(
 
     with epoch_queue(executor) as ticks:
         futures = {
-            executor.submit(train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None,
-                            callbacks=callbacks): i
+            executor.submit(
+                train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None,
+                pieces=build_pieces(group), callbacks=callbacks,
+            ): i
             for i, group in enumerate(groups)
         }
         pending = set(futures)
@@ -228,6 +243,11 @@ def _factories(callbacks: Any) -> tuple[CallbackFactory, ...]:
         if not callable(make):
             raise ReglabError(f"{expected} Received an item that is not callable: {make!r}.")
     return factories
+
+
+def build_pieces(group: Group) -> Pieces:
+    """The pieces of one group, from the registries: its models' regularizers and its runs' callbacks."""
+    return Pieces(build_regularizers(group.model_variants), build_callbacks([run.variant for run in group.runs]))
 
 
 def _check_fits(variant: Variant, dataset: Dataset) -> None:

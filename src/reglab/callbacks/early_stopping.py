@@ -27,7 +27,10 @@ import torch
 from torch import Tensor
 
 from reglab.callbacks.base import Callback, Decision
-from reglab.variant import Variant
+from reglab.pieces.interface import Key, Sweep, VariantView
+from reglab.rules import Flag, Interval, OneOf, Optional
+
+MAX_PATIENCE = 1_000_000
 
 
 class EarlyStopping(Callback):
@@ -40,6 +43,15 @@ class EarlyStopping(Callback):
         restore: ``[R]`` whether to restore the best epoch's weights at the end.
     """
 
+    keys = (
+        Key("early_stopping", Optional(Interval(int, 1, MAX_PATIENCE, "both", integral_floats=True)), None,
+            "patience in epochs (stop when the monitor has not improved)",
+            sweep=Sweep("smaller", "early-stopping patience (epochs)", "patience of early stopping, in epochs")),
+        Key("min_delta", Interval(float, 0.0), 0.0, "early stopping: smallest change that counts as an improvement"),
+        Key("monitor", OneOf(("val_loss", "val_acc")), "val_loss", "early stopping: the quantity watched"),
+        Key("restore_best", Flag(), True, "early stopping: restore the weights of the best epoch"),
+    )
+
     def __init__(self, patience: Tensor, min_delta: Tensor, monitors: Sequence[str], restore: Tensor) -> None:
         super().__init__(len(monitors))
         self.patience = patience
@@ -50,7 +62,7 @@ class EarlyStopping(Callback):
         self.on_train_begin()
 
     @classmethod
-    def build(cls, variants: Sequence[Variant]) -> EarlyStopping | None:
+    def build(cls, variants: Sequence[VariantView]) -> EarlyStopping | None:
         """The callback for these runs, or ``None`` if none uses early stopping."""
         if all(v.early_stopping is None for v in variants):
             return None

@@ -19,7 +19,7 @@ from reglab.engine.convnet import StackedCNN
 from reglab.engine.network import StackedMLP
 from reglab.engine.objective import evaluate
 from reglab.engine.weight_stats import weight_stats
-from reglab.regularizers import total_penalty
+from reglab.pieces.interface import total_penalty
 
 EVAL_CHUNK = 1 << 20
 """Evaluation forwards at most about this many activations (models × rows × widest layer) at once:

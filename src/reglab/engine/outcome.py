@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
 from torch import Tensor
 
-from reglab.callbacks import Callback
 from reglab.engine.convnet import StackedCNN
 from reglab.engine.network import StackedMLP
 
@@ -24,7 +24,7 @@ class RunOutcome:
     members: list[dict[str, list[np.ndarray]]] = field(repr=False)
 
 
-def tracked_best_epochs(callbacks: Sequence[Callback], runs: int) -> Tensor:
+def tracked_best_epochs(callbacks: Sequence[Any], runs: int) -> Tensor:
     """Each run's best epoch as its callbacks judge it (the first callback that tracks the run), 0 where none does."""
     best = torch.zeros(runs, dtype=torch.long)
     for callback in callbacks:

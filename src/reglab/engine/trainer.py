@@ -29,7 +29,6 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from reglab.callbacks import Callback, build_callbacks
 from reglab.engine import backprop
 from reglab.engine.checkpoint import GroupCheckpoint
 from reglab.engine.convnet import StackedCNN
@@ -42,10 +41,10 @@ from reglab.engine.plan import Group, RunSpec
 from reglab.engine.state import StateMismatch, TrainingState
 from reglab.engine.streams import ModelStreams, epoch_orders, generator
 from reglab.engine.view import EpochView
-from reglab.regularizers import build_regularizers, perturbs, total_penalty
+from reglab.pieces.interface import Pieces, Regularizer, acts_on_weights, perturbs, total_penalty, training_weights
 
 EpochHook = Callable[[int], None]
-CallbackFactory = Callable[[Sequence[RunSpec]], "Callback | None"]
+CallbackFactory = Callable[[Sequence[RunSpec]], Any]
 """``make(runs)``: called once per group with its runs, returns a :class:`~reglab.callbacks.Callback` for them or ``None``."""
 Observe = Callable[[EpochView], None]
 """``observe(view)``: called at the end of every epoch; it may block (a pause) or raise (a cancel)."""
@@ -57,6 +56,7 @@ def train_group(
     task: str,
     on_epoch: EpochHook | None = None,
     *,
+    pieces: Pieces,
     resume: dict[str, Any] | None = None,
     on_resume: EpochHook | None = None,
     checkpoint: GroupCheckpoint | None = None,
@@ -67,6 +67,7 @@ def train_group(
 
     Args:
         on_epoch: called with each finished epoch (counted from 1).
+        pieces: the regularizers and callbacks built for this group (by :mod:`reglab.api`).
         resume: a saved :meth:`TrainingState.state_dict` of this group to go on
             from (after its epoch); one that does not fit the group is ignored
             and the group starts over.
@@ -77,7 +78,7 @@ def train_group(
             beside early stopping, which runs stop.
         observe: called at the end of every epoch with an :class:`EpochView`.
     """
-    state = start(group, callbacks)
+    state = start(group, pieces, callbacks)
     if resume is not None and _resumed(state, resume) and on_resume is not None:
         on_resume(state.epoch)
     setup = GroupSetup.of(group, splits, task, state)
@@ -109,6 +110,8 @@ class GroupSetup:
     """Whether the hand-written backward pass (:mod:`~reglab.engine.backprop`) covers the network and the pieces."""
     perturbing: tuple
     """The pieces that change activations in training."""
+    reweighing: tuple
+    """The pieces that change the weights of the training forward pass."""
 
     @classmethod
     def of(cls, group: Group, splits: dict[str, Split], task: str, state: TrainingState) -> GroupSetup:
@@ -119,22 +122,23 @@ class GroupSetup:
             batch=n if group.batch_size == "full" else min(int(group.batch_size), n),
             manual=backprop.supports(state.net, state.pieces),
             perturbing=tuple(piece for piece in state.pieces if perturbs(piece)),
+            reweighing=tuple(piece for piece in state.pieces if acts_on_weights(piece)),
         )
 
 
-def start(group: Group, callbacks: Sequence[CallbackFactory] = ()) -> TrainingState:
+def start(group: Group, pieces: Pieces, callbacks: Sequence[CallbackFactory] = ()) -> TrainingState:
     """The state of ``group`` before its first epoch: initial weights, fresh streams, every run active.
 
-    The callbacks are early stopping (from the variants) and those the
+    The callbacks are those of ``pieces`` (early stopping) and those the
     ``callbacks`` factories make for the group's runs, each reset by ``on_train_begin``.
     """
     runs, slots = len(group.runs), group.slots
-    net = make_network(group.arch, slots)
+    net = make_network(group.arch, slots, [v.init_scale for v in group.model_variants])
     params = net.parameters()
     for p in params:
         p.requires_grad_(True)
     made = (make(group.runs) for make in callbacks)
-    group_callbacks = [*build_callbacks([run.variant for run in group.runs]), *(c for c in made if c is not None)]
+    group_callbacks = [*pieces.callbacks, *(c for c in made if c is not None)]
     for callback in group_callbacks:
         callback.on_train_begin()
     momentum = torch.tensor([v.momentum for v in group.model_variants])
@@ -143,7 +147,7 @@ def start(group: Group, callbacks: Sequence[CallbackFactory] = ()) -> TrainingSt
         optimizer=make_optimizer(group.optimizer, params, momentum),
         streams=ModelStreams(slots),
         order_streams={slot: generator(*slot, "order") for slot in dict.fromkeys(slots)},
-        pieces=build_regularizers(group.model_variants),
+        pieces=list(pieces.regularizers),
         callbacks=group_callbacks,
         snapshot=[t.detach().clone() for t in net.tensors()],
         active=torch.ones(runs, dtype=torch.bool),
@@ -198,7 +202,8 @@ def train_step(state: TrainingState, setup: GroupSetup, xb: Tensor, yb: Tensor, 
             grads = optimizer.grad_views
             data_loss = backprop.loss_and_grads(net, xb, yb, setup.task, pieces, grads, state.streams)
     else:
-        data_loss, grads = _autograd_step(net, xb, yb, setup.task, pieces, _perturbation(setup.perturbing, state.streams))
+        data_loss, grads = _autograd_step(net, xb, yb, setup.task, pieces, _perturbation(setup.perturbing, state.streams),
+                                          _reweighing(setup.reweighing, state.streams))
     with torch.no_grad():
         for piece in pieces:
             piece.before_update(net, lr)
@@ -257,12 +262,19 @@ def finish(state: TrainingState, setup: GroupSetup) -> list[RunOutcome]:
     ]
 
 
-def restoring(callbacks: Sequence[Callback], runs: int) -> Tensor:
+def restoring(callbacks: Sequence[Any], runs: int) -> Tensor:
     """``[R]``: the runs whose callbacks put their kept weights back at the end."""
     restore = torch.zeros(runs, dtype=torch.bool)
     for callback in callbacks:
         restore |= callback.restore
     return restore
+
+
+def _reweighing(pieces: Sequence[Regularizer], streams: ModelStreams) -> Callable[[list[Tensor]], list[Tensor]] | None:
+    """``reweigh(weights)``: the weights every weight-side piece gives the training forward pass, or ``None``."""
+    if not pieces:
+        return None
+    return lambda weights: training_weights(pieces, weights, streams)
 
 
 def _perturbation(pieces: Sequence, streams: ModelStreams) -> Callable[[Tensor, str], Tensor]:
@@ -281,24 +293,18 @@ def _autograd_step(
     xb: Tensor,
     yb: Tensor,
     task: str,
-    regularizers: list,
+    regularizers: list[Regularizer],
     perturb: Callable[[Tensor, str], Tensor],
+    reweigh: Callable[[list[Tensor]], list[Tensor]] | None,
 ) -> tuple[Tensor, list[Tensor]]:
     """Data loss per model ``[K]`` and the gradients of (data loss + penalties) by autograd."""
-    data_loss = training_loss(net.forward(xb, training=True, perturb=perturb), yb, task)
+    data_loss = training_loss(net.forward(xb, training=True, perturb=perturb, reweigh=reweigh), yb, task)
     objective = data_loss + total_penalty(net, regularizers)
     return data_loss, list(torch.autograd.grad(objective.sum(), net.parameters()))
 
 
-def make_network(arch: Architecture, slots: list[tuple[int, int]]) -> StackedMLP | StackedCNN:
+def make_network(
+    arch: Architecture, slots: list[tuple[int, int]], init_scales: list[float] | None = None
+) -> StackedMLP | StackedCNN:
     """A :class:`StackedCNN` when the architecture has convolution blocks, else a :class:`StackedMLP`."""
-    return StackedCNN(arch, slots) if arch.conv else StackedMLP(arch, slots)
-
-
-def _copy_where(target: list[Tensor], source: list[Tensor], mask: Tensor) -> None:
-    """``target[k] <- source[k]`` for every model ``k`` where ``mask[k]``."""
-    if not mask.any():
-        return
-    with torch.no_grad():
-        for t, s in zip(target, source):
-            t[mask] = s[mask].detach()
+    return StackedCNN(arch, slots, init_scales) if arch.conv else StackedMLP(arch, slots, init_scales)

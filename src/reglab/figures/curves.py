@@ -12,6 +12,7 @@ from matplotlib.patches import Patch
 
 from reglab.analysis.curves import restored_epochs, stack_curves
 from reglab.figures._style import check_runs, colors_for, label_grid, loss_name, panel_grid, styled, wrap
+from reglab.outputs.figures import FigureSpec
 from reglab.run import Run
 
 Y_PERCENTILE = 98
@@ -108,3 +109,15 @@ def _marked_epoch(runs: Sequence[Run], mean: np.ndarray) -> int:
     if restored is None:
         return int(np.nanargmin(mean))
     return min(int(round(float(np.median(restored)))), len(mean)) - 1
+
+
+LOSS_CURVES = FigureSpec(
+    "loss_curves", "Loss curves",
+    (
+        "Training (dashed) and validation (solid) loss, mean over seeds with a min–max band; the dot marks "
+        "the best epoch. A validation curve that turns up while the training curve keeps falling is "
+        "overfitting."
+    ),
+    draw=lambda subject: plot_loss_curves(subject.runs),
+)
+"""The figure as a compare report shows it (:mod:`reglab.outputs.figures`)."""
