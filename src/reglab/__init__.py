@@ -13,8 +13,9 @@ from reglab.data import Dataset, dataset_catalog, load_dataset
 from reglab.errors import ReglabError
 from reglab.run import Run
 from reglab.sweeps import sweep
+from reglab.tune import tune
 from reglab.variant import PARAMETERS, Variant
 
 __version__ = _version("reglab")
 
-__all__ = ["PARAMETERS", "Dataset", "ReglabError", "Run", "Variant", "dataset_catalog", "load_dataset", "sweep", "train"]
+__all__ = ["PARAMETERS", "Dataset", "ReglabError", "Run", "Variant", "dataset_catalog", "load_dataset", "sweep", "train", "tune"]

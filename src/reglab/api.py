@@ -10,7 +10,7 @@ from tqdm.auto import tqdm
 
 from reglab.engine.checkpoint import EVERY_S, CheckpointStorage, GroupCheckpoint
 from reglab.engine.plan import Group, RunSpec, make_groups
-from reglab.engine.trainer import RunOutcome, Split, train_group
+from reglab.engine.trainer import CallbackFactory, RunOutcome, Split, train_group
 from reglab.errors import ReglabError
 from reglab.parallel import EpochTicks, epoch_queue
 from reglab.run import Run
@@ -35,6 +35,7 @@ def train(
     checkpoint_every: float = EVERY_S,
     on_resume: Callable[[int], None] | None = None,
     executor: Executor | None = None,
+    callbacks: Sequence[CallbackFactory] = (),
 ) -> list[Run]:
     """Train every variant with every seed; return one :class:`Run` per pair.
 
@@ -69,6 +70,12 @@ def train(
             bar moves epoch by epoch for thread and process pools, a group at
             a time for other executors.  Use ``max_models`` to cut large
             groups into tasks.
+        callbacks: factories ``make(runs) -> callback | None``, called once per
+            group with its :class:`~reglab.engine.plan.RunSpec` list (in the
+            executor's worker when there is one, so they must pickle); the
+            callbacks see every epoch's per-run logs and may stop runs, which
+            are then frozen while the others go on unchanged
+            (:data:`reglab.engine.trainer.CallbackFactory`).
     """
     parsed = parse_variants(list(variants))
     if epochs is not None:
@@ -96,7 +103,7 @@ def train(
     total = sum(group.epochs for group in groups)
     with tqdm(total=total, disable=not progress, unit="epoch", desc="training", dynamic_ncols=True) as bar:
         if executor is not None:
-            _train_on(executor, groups, splits, dataset.task, deliver, bar)
+            _train_on(executor, groups, splits, dataset.task, deliver, bar, callbacks)
         else:
             for number, group in enumerate(groups, 1):
                 bar.set_postfix_str(f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models")
@@ -104,7 +111,7 @@ def train(
                 if checkpoints is not None:
                     runs = [(spec.variant, spec.seed) for spec in group.runs]
                     checkpoint = GroupCheckpoint(checkpoints, dataset, runs, checkpoint_every)
-                deliver(group, _train_here(group, splits, dataset.task, checkpoint, on_resume, bar))
+                deliver(group, _train_here(group, splits, dataset.task, checkpoint, on_resume, bar, callbacks))
                 if checkpoint is not None:
                     checkpoint.drop()
     return results  # type: ignore[return-value]
@@ -117,6 +124,7 @@ def _train_here(
     checkpoint: GroupCheckpoint | None,
     on_resume: Callable[[int], None] | None,
     bar: tqdm,
+    callbacks: Sequence[CallbackFactory] = (),
 ) -> list[RunOutcome]:
     """One group in this process, from its checkpoint when there is one, moving the bar epoch by epoch."""
     done = bar.n
@@ -127,7 +135,8 @@ def _train_here(
                 on_resume(resume.epoch)
         bar.set_postfix_str(f"{bar.postfix}, resumed at epoch {resume.epoch}")
         bar.update(resume.epoch)
-    outcomes = train_group(group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint)
+    outcomes = train_group(group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint,
+                           extra_callbacks=callbacks)
     bar.update(done + group.epochs - bar.n)
     return outcomes
 
@@ -139,6 +148,7 @@ def _train_on(
     task: str,
     deliver: Callable[[Group, list[RunOutcome]], None],
     bar: tqdm,
+    callbacks: Sequence[CallbackFactory] = (),
 ) -> None:
     """Every group as one task of ``executor``; each group's runs are delivered as soon as it is done.
 
@@ -156,7 +166,8 @@ def _train_on(
 
     with epoch_queue(executor) as ticks:
         futures = {
-            executor.submit(train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None): i
+            executor.submit(train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None,
+                            extra_callbacks=callbacks): i
             for i, group in enumerate(groups)
         }
         pending = set(futures)

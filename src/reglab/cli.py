@@ -19,6 +19,7 @@ import typer
 
 from reglab.cli_support import JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
 from reglab.sweeps.command import print_outcome, sweep_command
+from reglab.tune.command import tune_command
 DEFAULT_DATASET = "moons"
 DEFAULT_OUT = Path("reglab-out")
 OutputDirectory = Annotated[
@@ -135,6 +136,10 @@ def report(
         result = rebuild_report(directory, log=lambda line: typer.echo(line, err=True))
         if isinstance(result, SweepResult):
             print_outcome(result)
+        elif type(result).__name__ == "TuneResult":
+            from reglab.tune.report import outcome_lines
+
+            typer.echo("\n".join(outcome_lines(result)))
         else:
             _print_outcome(result)
 
@@ -226,6 +231,7 @@ def _text(value: Any) -> str:
 
 
 app.command(name="sweep")(sweep_command)
+app.command(name="tune")(tune_command)
 
 
 def main() -> None:

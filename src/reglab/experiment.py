@@ -31,6 +31,7 @@ from reglab.variant import Variant, parse_variants
 
 if TYPE_CHECKING:
     from reglab.sweeps.result import SweepResult
+    from reglab.tune.result import TuneResult
 
 Log = Callable[[str], None]
 
@@ -191,7 +192,7 @@ def train_stored(
     return [found[(i, s)] for i in range(len(variants)) for s in seeds], trained
 
 
-def rebuild_report(out_dir: str | Path, *, log: Log | None = _stderr) -> CompareResult | SweepResult:
+def rebuild_report(out_dir: str | Path, *, log: Log | None = _stderr) -> CompareResult | SweepResult | TuneResult:
     """Write the report, results.json and figures again from ``out_dir/runs.sqlite``, without training.
 
     Uses the newest experiment recorded in the store: a compare gives a
@@ -212,6 +213,11 @@ def rebuild_report(out_dir: str | Path, *, log: Log | None = _stderr) -> Compare
         from reglab.sweeps.report import write_outputs
 
         return write_outputs(sweep_from_runs(stored), out)
+    if stored.record.kind == "tune":
+        from reglab.tune.report import write_outputs as write_tune
+        from reglab.tune.stored import tune_from_record
+
+        return write_tune(tune_from_record(stored.dataset, stored.record, out), out)
     if stored.missing:
         say(f"warning: {len(stored.missing)} of {len(stored.runs) + len(stored.missing)} runs are missing "
             "(interrupted compare); the report shows the others. Rerun the compare command to finish.")
@@ -257,6 +263,10 @@ def read_experiment(out_dir: str | Path) -> StoredExperiment:
             from reglab.sweeps.core import recorded_variants  # sweeps.core imports this module
 
             wanted = recorded_variants(record)
+        elif record.kind == "tune":
+            from reglab.tune.stored import recorded_variants as tune_variants
+
+            wanted = tune_variants(record)
         else:
             wanted = record.variant_objects()
         found = store.lookup(ds, wanted, record.seeds)
@@ -309,6 +319,11 @@ def _pick_label(stored: StoredExperiment) -> tuple[str, str]:
 
         result = sweep_from_runs(stored)
         return result.runs_of(result.chosen)[0].name, "the sweep's one-standard-error choice"
+    if stored.record.kind == "tune":
+        from reglab.tune.stored import tune_from_record
+
+        best = tune_from_record(stored.dataset, stored.record, stored.out_dir).best
+        return f"trial {best.number}", "the tune's best trial by mean validation loss"
     from reglab.analysis import recommend, summarize
 
     recommendation = recommend(summarize(stored.runs))

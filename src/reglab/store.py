@@ -131,6 +131,8 @@ class ExperimentRecord:
         kind: ``"compare"`` or ``"sweep"``.
         params: a sweep's parameters, ``{"name": "l2", "values": [...]}`` each, values weak → strong.
         base: a sweep's base variant, ``Variant.to_dict()`` as trained (epochs applied).
+        settings: what else a kind of experiment needs to be read back (a tune's
+            storage URL without password, study name, search space, sampler, pruner).
     """
 
     dataset: str
@@ -145,6 +147,7 @@ class ExperimentRecord:
     kind: str = "compare"
     params: tuple[dict[str, Any], ...] = ()
     base: dict[str, Any] | None = None
+    settings: dict[str, Any] | None = None
 
     def variant_objects(self) -> list[Variant]:
         """The variants as trained."""
@@ -165,6 +168,7 @@ class ExperimentRecord:
             epochs=data.get("epochs"), preset=data.get("preset"),
             created=data.get("created", ""), reglab_version=data.get("reglab_version", ""),
             kind=data.get("kind", "compare"), params=tuple(data.get("params", ())), base=data.get("base"),
+            settings=data.get("settings"),
         )
 
 

@@ -15,8 +15,9 @@ others go on.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
@@ -29,12 +30,18 @@ from reglab.engine.convnet import StackedCNN
 from reglab.engine.network import BN_MOMENTUM, Architecture, StackedMLP
 from reglab.engine.objective import evaluate, training_loss
 from reglab.engine.optimizers import BatchedAdam, BatchedSGD, make_optimizer
-from reglab.engine.plan import Group
+from reglab.engine.plan import Group, RunSpec
 from reglab.engine.streams import ModelStreams, epoch_orders, generator
 from reglab.engine.weight_stats import weight_stats
 from reglab.regularizers import build_regularizers, perturbs, total_penalty
 
 EpochHook = Callable[[int], None]
+CallbackFactory = Callable[[Sequence[RunSpec]], Any]
+"""Called once per group with its runs; returns a callback for them or ``None``.
+
+A callback has ``on_train_begin()``, ``on_epoch_end(epoch, logs) -> Decision``
+(``logs``: ``[R]`` tensors by name), ``restore`` (``[R]`` bool: put the
+checkpointed weights back at the end), ``state_dict()`` and ``load_state_dict()``."""
 DIVERGENCE_WATCH = ("train_loss", "val_loss", "weight_l2")
 """A run has diverged when any of these is NaN or infinite at the end of an epoch."""
 EVAL_CHUNK = 1 << 20
@@ -74,11 +81,15 @@ def train_group(
     *,
     resume: GroupState | None = None,
     checkpoint: GroupCheckpoint | None = None,
+    extra_callbacks: Sequence[CallbackFactory] = (),
 ) -> list[RunOutcome]:
     """Train every model of ``group``; return one outcome per run, in order.
 
     ``resume`` goes on from a saved state of this group (after its epoch);
     ``checkpoint`` is given the state at the end of each epoch when it is due.
+    ``extra_callbacks`` are factories called once with the group's runs; each
+    callback they make (``None``: not for these runs) decides after every
+    epoch, beside early stopping, which runs stop.
     """
     runs, members = len(group.runs), group.members
     run_variants = [run.variant for run in group.runs]
@@ -89,6 +100,7 @@ def train_group(
         p.requires_grad_(True)
     regularizers = build_regularizers(group.model_variants)
     callbacks = build_callbacks(run_variants)
+    callbacks += [callback for callback in (make(group.runs) for make in extra_callbacks) if callback is not None]
     for callback in callbacks:
         callback.on_train_begin()
     streams = ModelStreams(slots)
