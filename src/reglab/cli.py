@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reglab.cli_support import JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
+from reglab.cli_support import ClusterOption, JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
 from reglab.sweeps.command import print_outcome, sweep_command
 from reglab.tune.command import tune_command
 DEFAULT_DATASET = "moons"
@@ -91,6 +91,7 @@ def compare(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")] = False,
     jobs: JobsOption = 1,
     max_models: MaxModelsOption = 1024,
+    cluster: ClusterOption = None,
 ) -> None:
     """Train variants × seeds on a data set and write report.html, results.json and figures into --out.
 
@@ -100,6 +101,7 @@ def compare(
     so an interrupted compare resumes when run again.
     """
     with user_errors():
+        from reglab.cluster import connect
         from reglab.data import load_dataset
         from reglab.experiment import compare as run_compare
         from reglab.parallel import Compute
@@ -113,11 +115,12 @@ def compare(
         options = dataset_options(n_samples, noise, train_size, target, option or [])
         source = csv_path(name)
         ds = load_dataset(source, **options)
-        result = run_compare(
-            ds, specs, seeds=list(range(seeds)), out_dir=out, epochs=epochs, progress=not quiet,
-            preset=(preset or DEFAULT_PRESET) if preset is not None or not variant else None,
-            log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=Compute(jobs, max_models),
-        )
+        with connect(cluster, Compute(jobs, max_models)) as compute:
+            result = run_compare(
+                ds, specs, seeds=list(range(seeds)), out_dir=out, epochs=epochs, progress=not quiet,
+                preset=(preset or DEFAULT_PRESET) if preset is not None or not variant else None,
+                log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=compute,
+            )
         _print_outcome(result)
 
 

@@ -32,6 +32,13 @@ MaxModelsOption = Annotated[
                       "(chaotic runs may then differ in the last digits)."),
 ]
 
+ClusterOption = Annotated[
+    str | None,
+    typer.Option("--cluster", metavar="ADDRESS", show_default=False,
+                 help="A Dask scheduler, e.g. tcp://127.0.0.1:8786: groups train on its workers (pip install 'reglab[dask]'). "
+                      "Never changes the numbers."),
+]
+
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reglab.cli_support import JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
+from reglab.cli_support import ClusterOption, JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
 from reglab.errors import ReglabError
 from reglab.sweeps.params import SWEEP_PARAMS, get_param
 
@@ -63,6 +63,7 @@ def sweep_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")] = False,
     jobs: JobsOption = 1,
     max_models: MaxModelsOption = 1024,
+    cluster: ClusterOption = None,
 ) -> None:
     """Sweep one parameter (or two) over a grid; print the validation curve and the one-standard-error choice.
 
@@ -79,6 +80,7 @@ def sweep_command(
         for name, _ in pairs:
             get_param(name)
 
+        from reglab.cluster import connect
         from reglab.data import load_dataset
         from reglab.parallel import Compute
         from reglab.sweeps.core import sweep
@@ -86,11 +88,12 @@ def sweep_command(
         options = dataset_options(n_samples, noise, train_size, target, option or [])
         ds = load_dataset(csv_path(dataset or DEFAULT_DATASET), **options)
         (p1, v1), *second = pairs
-        result = sweep(
-            ds, p1, v1, base=base, seeds=seeds, epochs=epochs, out_dir=out, progress=not quiet,
-            param2=second[0][0] if second else None, values2=second[0][1] if second else None,
-            log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=Compute(jobs, max_models),
-        )
+        with connect(cluster, Compute(jobs, max_models)) as compute:
+            result = sweep(
+                ds, p1, v1, base=base, seeds=seeds, epochs=epochs, out_dir=out, progress=not quiet,
+                param2=second[0][0] if second else None, values2=second[0][1] if second else None,
+                log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=compute,
+            )
         print_outcome(result)
 
 

@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from reglab.cli_support import JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
+from reglab.cli_support import ClusterOption, JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
 
 DEFAULT_OUT = Path("reglab-tune")
 DEFAULT_DATASET = "moons"
@@ -50,9 +50,6 @@ def tune_command(
     sampler: Annotated[str, typer.Option("--sampler", metavar="NAME", help="tpe, random or grid (every --param a grid or list).")] = "tpe",
     pruner: Annotated[str, typer.Option("--pruner", metavar="NAME", help="median (Optuna's MedianPruner) or none.")] = "median",
     sampler_seed: Annotated[int, typer.Option("--sampler-seed", metavar="N", help="Seed of the sampler.")] = 0,
-    cluster: Annotated[str | None, typer.Option("--cluster", metavar="ADDRESS",
-                                                help="A Dask scheduler, e.g. tcp://127.0.0.1:8786: batches train on its workers.",
-                                                show_default=False)] = None,
     n_samples: Annotated[int | None, typer.Option("--n-samples", metavar="N", help="Rows generated (synthetic data sets).", show_default=False)] = None,
     noise: Annotated[float | None, typer.Option("--noise", metavar="F", help="Noise of a synthetic data set.", show_default=False)] = None,
     train_size: Annotated[str | None, typer.Option("--train-size", metavar="F", help="Training rows: a fraction (0.6) or a count (600).",
@@ -64,6 +61,7 @@ def tune_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")] = False,
     jobs: JobsOption = 1,
     max_models: MaxModelsOption = 1024,
+    cluster: ClusterOption = None,
 ) -> None:
     """Tune several parameters at once with Optuna; each batch of trials trains as one batched computation.
 

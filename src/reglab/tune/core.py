@@ -40,13 +40,12 @@ from reglab.run import Run
 from reglab.store import ExperimentRecord, RunStore, data_fingerprint, now
 from reglab.sweeps.core import _seeds
 from reglab.tune import study as studies
-from reglab.tune.cluster import connect
+from reglab.cluster import connect
 from reglab.tune.pruning import BatchPruning, TrialPruner, trial_value
 from reglab.tune.result import TuneResult, analyse
 from reglab.tune.space import SearchSpace, parse_space
 from reglab.variant import Variant
 
-optuna.logging.set_verbosity(optuna.logging.WARNING)  # reglab says what happens; Optuna's INFO lines would repeat it
 Log = Callable[[str], None]
 DEFAULT_STUDY = "reglab-tune"
 
@@ -106,7 +105,7 @@ def tune(
         study_name: the study's name in the storage (default ``reglab-tune``).
         sampler: ``tpe`` (default), ``random`` or ``grid`` (every parameter a grid or a list).
         pruner: ``median`` (Optuna's MedianPruner, default) or ``none``.
-        sampler_seed: the sampler's seed.
+        sampler_seed: the sampler's seed; each batch's sampler is seeded with it plus the number of trials the study holds.
         cluster: a Dask scheduler address (``tcp://host:8786``): each batch's
             groups are trained on the cluster's workers.
         progress: show the training progress bar; ``log``: status lines (``None`` for silence).
@@ -158,7 +157,7 @@ def tune(
 def _optimize(ds: Dataset, study: optuna.Study, space: SearchSpace, seeds: list[int], trials: int, batch: int, out: Path,
               record: ExperimentRecord, compute: Compute, progress: bool, say: Log) -> int:
     """Ask, train, tell until the study holds ``trials`` finished trials; returns how many runs were trained here."""
-    trained = 0
+    trained, settings = 0, record.settings or {}
     with RunStore.open(out) as store:
         store.record_experiment(record)
         fingerprint = data_fingerprint(ds)
@@ -167,6 +166,8 @@ def _optimize(ds: Dataset, study: optuna.Study, space: SearchSpace, seeds: list[
             say(f"resuming: {done} of {trials} trials already in study {study.study_name!r}")
         with compute.workers() as executor:
             while True:
+                # seeded by what the study holds, so a resumed or second worker draws new points, and one worker repeats itself
+                study.sampler = studies.make_sampler(settings["sampler"], space, settings["sampler_seed"] + len(study.get_trials(deepcopy=False)))
                 asked = studies.ask_batch(study, space, trials, batch)
                 if not asked:
                     break

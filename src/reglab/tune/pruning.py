@@ -39,6 +39,8 @@ from torch import Tensor
 from reglab.callbacks import Decision
 from reglab.engine.plan import RunSpec
 
+optuna.logging.set_verbosity(optuna.logging.WARNING)  # reglab says what happens; Optuna's INFO lines ("study created") repeat it
+
 
 def trial_value(val_losses: Tensor) -> float:
     """A trial's value at one epoch: the mean of its seeds' validation losses ``[S]`` (float32, as the engine logs them)."""

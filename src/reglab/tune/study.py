@@ -198,7 +198,9 @@ def heartbeats(storage: RDBStorage, trials: list[optuna.Trial]) -> Iterator[None
 
 def give_back(study: optuna.Study, trials: list[optuna.Trial]) -> None:
     """Ctrl-C: the interrupted worker's unfinished trials failed and put back as waiting trials (run again later)."""
-    retry = RetryHeartbeatStaleTrialCallback(max_retry=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        retry = RetryHeartbeatStaleTrialCallback(max_retry=None)
     for trial in trials:
         frozen = study._storage.get_trial(trial._trial_id)
         if frozen.state != TrialState.RUNNING:

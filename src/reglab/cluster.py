@@ -1,8 +1,8 @@
-"""``--cluster tcp://host:port``: a Dask cluster's executor for the batches (``pip install reglab[dask]``).
+"""``--cluster tcp://host:port``: a Dask cluster's executor for compare, sweep and tune (``pip install reglab[dask]``).
 
-Each batch goes to :func:`reglab.train` with ``executor=client.get_executor()``:
+Training goes to :func:`reglab.train` with ``executor=client.get_executor()``:
 every batched group is one Dask task, trained by a worker that has reglab
-installed, with exactly the numbers it would have here.  The pruning
+installed, with exactly the numbers it would have here.  A tune's pruning
 callback travels with its group and runs in the worker (it needs no access
 to the study's storage, :mod:`reglab.tune.pruning`).  When a worker dies
 mid-batch, Dask runs its task again on another worker (its
