@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,15 @@ def tune(
             created=now(), reglab_version=reglab_version(), kind="tune", base=search.base.to_dict(), settings=settings,
         )
         trained = _optimize(ds, study, search, seed_list, trials, batch, out, record, compute, progress, say)
-    result = analyse(ds, study, search, record, out)
+
+        def train_missing(variants: list[Variant], seed_list: list[int]) -> None:
+            say(f"training the runs of {len(variants)} of the best trials here: other workers trained them "
+                "(in another batch, so equal to the study's values up to float rounding)")
+            with RunStore.open(out) as store, compute.workers() as executor:
+                train(ds, variants, seed_list, progress=progress, executor=executor, max_models=compute.max_models,
+                      on_run=lambda run: store.put(ds, run))
+
+        result = analyse(ds, study, search, record, out, train_missing)
     result.trained = trained
     from reglab.tune.report import write_outputs
 
@@ -157,7 +166,7 @@ def tune(
 def _optimize(ds: Dataset, study: optuna.Study, space: SearchSpace, seeds: list[int], trials: int, batch: int, out: Path,
               record: ExperimentRecord, compute: Compute, progress: bool, say: Log) -> int:
     """Ask, train, tell until the study holds ``trials`` finished trials; returns how many runs were trained here."""
-    trained, settings = 0, record.settings or {}
+    trained, settings, waited = 0, record.settings or {}, False
     with RunStore.open(out) as store:
         store.record_experiment(record)
         fingerprint = data_fingerprint(ds)
@@ -170,7 +179,15 @@ def _optimize(ds: Dataset, study: optuna.Study, space: SearchSpace, seeds: list[
                 study.sampler = studies.make_sampler(settings["sampler"], space, settings["sampler_seed"] + len(study.get_trials(deepcopy=False)))
                 asked = studies.ask_batch(study, space, trials, batch)
                 if not asked:
-                    break
+                    others = studies.running_elsewhere(study)
+                    if not others:
+                        break
+                    if not waited:
+                        say(f"waiting for {others} trials running in other workers (a dead worker's are run again "
+                            f"{studies.GRACE_S} s after its last heartbeat)")
+                    waited = True
+                    time.sleep(studies.HEARTBEAT_S)
+                    continue
                 try:
                     with studies.heartbeats(study._storage, asked):
                         runs, count = _train_batch(ds, study, space, asked, seeds, store, fingerprint, compute, executor,

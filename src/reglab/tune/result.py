@@ -12,6 +12,7 @@ verdicts (:func:`reglab.analysis.diagnose_all`).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from reglab.run import Run
 from reglab.store import ExperimentRecord, RunStore
 from reglab.sweeps.choice import standard_error
 from reglab.tune.space import SearchSpace
+from reglab.variant import Variant
 
 MAX_WITHIN = 10
 """Most trials within one SE of the best that get runs, a table row and a verdict (the closest first)."""
@@ -88,8 +90,12 @@ def label(trial: FrozenTrial) -> str:
     return f"trial {trial.number}"
 
 
-def analyse(ds: Dataset, study: optuna.Study, space: SearchSpace, record: ExperimentRecord, out: Path) -> TuneResult:
+def analyse(ds: Dataset, study: optuna.Study, space: SearchSpace, record: ExperimentRecord, out: Path,
+            train_missing: Callable[[list[Variant], list[int]], None] | None = None) -> TuneResult:
     """The best trial, the trials within one SE, their runs from ``out/runs.sqlite``, verdicts and importances.
+
+    ``train_missing(variants, seeds)``, when given, is called first with the runs of those trials that
+    this output directory lacks (other workers trained them) and must store them there.
 
     Raises:
         ReglabError: no COMPLETE trial with a finite value (all pruned, failed or diverged), or a run missing.
@@ -102,6 +108,10 @@ def analyse(ds: Dataset, study: optuna.Study, space: SearchSpace, record: Experi
     best = min(complete, key=lambda t: (t.value, t.number))
     best_se = _se(best)
     within = sorted((t for t in complete if t.value <= best.value + best_se), key=lambda t: (t.value, t.number))[:MAX_WITHIN]
+    if train_missing is not None:
+        missing = missing_runs(ds, space, within, record, out)
+        if missing:
+            train_missing(missing, list(record.seeds))
     runs = trial_runs(ds, space, within, record, out)
     summaries = summarize(runs)
     counts: dict[str, int] = {}
@@ -129,6 +139,13 @@ def trial_runs(ds: Dataset, space: SearchSpace, trials: list[FrozenTrial], recor
                     )
                 runs.append(run)
     return runs
+
+
+def missing_runs(ds: Dataset, space: SearchSpace, trials: list[FrozenTrial], record: ExperimentRecord, out: Path) -> list[Variant]:
+    """The variants of ``trials`` with a seed missing from ``out/runs.sqlite``."""
+    with RunStore.open(out, create=False) as store:
+        variants = [space.variant(t.params, label(t)) for t in trials]
+        return [v for v in variants if any(store.get(ds, v, seed) is None for seed in record.seeds)]
 
 
 def _se(trial: FrozenTrial) -> float:

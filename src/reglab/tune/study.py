@@ -11,6 +11,10 @@ Ctrl-C does the same at once for the interrupted worker's own trials.  So no
 trial is lost and none counts twice: the failed attempt stays in the study as
 FAIL, and the study's COMPLETE + PRUNED trials reach exactly ``trials``.
 
+A worker that finds nothing left to ask while other workers' trials still
+run waits for them (checking every heartbeat), so that it picks up their
+retries if they die and its report, when it returns, covers the whole study.
+
 The budget.  ``trials`` counts the study's COMPLETE, PRUNED and RUNNING
 trials, whoever runs them.  A worker asks at most what is left, then checks
 the trials it got: when two workers asked at the same moment, the ones
@@ -25,7 +29,10 @@ space is refused.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import optuna
+import sqlalchemy
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback, fail_stale_trials
 from optuna.trial import FrozenTrial, TrialState
 
@@ -40,15 +48,19 @@ from reglab.errors import ReglabError, did_you_mean
 from reglab.tune.space import SearchSpace
 
 STUDY_FILE = "study.sqlite"
-HEARTBEAT_S = 5
-"""Seconds between two heartbeats of a running trial."""
-GRACE_S = 30
-"""A running trial whose last heartbeat is older than this is taken as lost (its worker died)."""
+HEARTBEAT_S = int(os.environ.get("REGLAB_TUNE_HEARTBEAT_S", "5"))
+"""Seconds between two heartbeats of a running trial (environment variable ``REGLAB_TUNE_HEARTBEAT_S``)."""
+GRACE_S = int(os.environ.get("REGLAB_TUNE_GRACE_S", "30"))
+"""A running trial whose last heartbeat is older than this is taken as lost: its worker died
+(``REGLAB_TUNE_GRACE_S``; keep it a few heartbeats long)."""
 SPACE_ATTR = "reglab_space"
 CURVE_ATTR = "val_loss"
 """User attribute of a told trial: its validation loss per epoch (mean over seeds), epoch 1 first."""
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+"""User attribute ``worker`` of every trial this process runs."""
 SAMPLERS = ("tpe", "random", "grid")
 PRUNERS = ("median", "none")
+TABLE_RACE_TRIES = 3
 COUNTED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
 
 
@@ -62,17 +74,35 @@ def open_storage(url: str) -> RDBStorage:
     if "://" not in url:
         raise ReglabError(f"Invalid value for `--storage`: expected a database URL such as sqlite:///study.sqlite or "
                           f"postgresql://user@host/db. Received: {url!r}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        try:
-            return RDBStorage(
-                url, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S,
-                heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=None),
-                engine_kwargs=_engine_kwargs(url),
-            )
-        except Exception as error:  # SQLAlchemy's and the drivers' errors differ by database: one line for all
-            reason = " ".join(str(error).split("\n")[0].split())
-            raise ReglabError(f"Cannot open the study storage {_safe(url)} (--storage): {reason}") from None
+    for attempt in range(TABLE_RACE_TRIES):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            try:
+                return RDBStorage(
+                    _with_driver(url), heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S,
+                    heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=None),
+                    engine_kwargs=_engine_kwargs(url),
+                )
+            except Exception as error:  # SQLAlchemy's and the drivers' errors differ by database: one line for all
+                race = isinstance(error, (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError))
+                if not race or attempt == TABLE_RACE_TRIES - 1:
+                    reason = " ".join(str(error).split("\n")[0].split())
+                    raise ReglabError(f"Cannot open the study storage {_safe(url)} (--storage): {reason}") from None
+        time.sleep(1.0)  # two workers made Optuna's tables in an empty database at once: the other's are there now
+    raise ReglabError(f"Cannot open the study storage {_safe(url)} (--storage).")
+
+
+def _with_driver(url: str) -> str:
+    """``postgresql://`` spelled ``postgresql+psycopg2://`` (the ``tune`` extra's driver) when psycopg 3, the default of
+    SQLAlchemy 2.1, is not installed; any other URL as is."""
+    scheme, sep, rest = url.partition("://")
+    if scheme not in ("postgresql", "postgres"):
+        return url
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return f"postgresql+psycopg2{sep}{rest}"
+    return url
 
 
 def _engine_kwargs(url: str) -> dict[str, Any]:
@@ -165,11 +195,17 @@ def ask_batch(study: optuna.Study, space: SearchSpace, trials: int, batch: int) 
     kept = []
     for trial in asked:
         if trial.number in allowed:
+            trial.set_user_attr("worker", WORKER)
             kept.append(trial)
         else:
             trial.set_user_attr("over_budget", True)
             study.tell(trial, state=TrialState.FAIL)
     return kept
+
+
+def running_elsewhere(study: optuna.Study) -> int:
+    """How many trials of the study are RUNNING or WAITING now (in other workers, when this one holds none)."""
+    return len(study.get_trials(deepcopy=False, states=(TrialState.RUNNING, TrialState.WAITING)))
 
 
 @contextmanager
