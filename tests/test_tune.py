@@ -226,7 +226,8 @@ def test_the_command_prints_the_best_trial_last(runner, tmp_path):
     (["--param", "l2=0:1", "--cluster", "tcp://127.0.0.1:1"], "Cannot reach the Dask scheduler"),
     (["--param", "l2=0:1", "--cluster", "127.0.0.1:1"], "expected a Dask scheduler address"),
 ])
-def test_bad_input_gives_one_error_line_and_writes_nothing(runner, tmp_path, extra, words):
+def test_bad_input_gives_one_error_line_and_writes_nothing(runner, tmp_path, monkeypatch, extra, words):
+    monkeypatch.setattr("reglab.cluster.CONNECT_TIMEOUT_S", 2)
     out = tmp_path / "never"
     done = invoke(runner, [*TINY, *extra, "--trials", "2", "--out", str(out)])
     assert done.exit_code == 2
