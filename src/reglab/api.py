@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
+from reglab.callbacks import build_callbacks
 from reglab.engine.checkpoint import EVERY_S, CheckpointStorage, GroupCheckpoint
 from reglab.engine.plan import Group, RunSpec, make_groups
-from reglab.engine.trainer import CallbackFactory, RunOutcome, Split, train_group
+from reglab.engine.trainer import RunOutcome, Split, train_group
 from reglab.errors import ReglabError
 from reglab.parallel import EpochTicks, epoch_queue
+from reglab.pieces.interface import Pieces
+from reglab.regularizers import build_regularizers
 from reglab.run import Run
 from reglab.variant import Variant, parse_variants
 
@@ -20,6 +23,10 @@ if TYPE_CHECKING:
     from reglab.data import Dataset
 
 RunCallback = Callable[[Run], None]
+CallbackFactory = Callable[[Sequence[RunSpec]], Any]
+"""Called once per group with its runs; returns a callback for them (see :class:`reglab.pieces.interface.Pieces`) or ``None``.
+
+The callback is made here and sent with its group to an executor's worker, so it must pickle."""
 
 
 def train(
@@ -71,11 +78,11 @@ def train(
             a time for other executors.  Use ``max_models`` to cut large
             groups into tasks.
         callbacks: factories ``make(runs) -> callback | None``, called once per
-            group with its :class:`~reglab.engine.plan.RunSpec` list (in the
-            executor's worker when there is one, so they must pickle); the
-            callbacks see every epoch's per-run logs and may stop runs, which
-            are then frozen while the others go on unchanged
-            (:data:`reglab.engine.trainer.CallbackFactory`).
+            group with its :class:`~reglab.engine.plan.RunSpec` list; the
+            callbacks they make go with the group (to the executor's worker
+            when there is one, so they must pickle), see every epoch's per-run
+            logs and may stop runs, which are then frozen while the others go
+            on (:data:`CallbackFactory`).
     """
     parsed = parse_variants(list(variants))
     if epochs is not None:
@@ -135,8 +142,10 @@ def _train_here(
                 on_resume(resume.epoch)
         bar.set_postfix_str(f"{bar.postfix}, resumed at epoch {resume.epoch}")
         bar.update(resume.epoch)
-    outcomes = train_group(group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint,
-                           extra_callbacks=callbacks)
+    outcomes = train_group(
+        group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint,
+        pieces=build_pieces(group, callbacks),
+    )
     bar.update(done + group.epochs - bar.n)
     return outcomes
 
@@ -166,8 +175,10 @@ def _train_on(
 
     with epoch_queue(executor) as ticks:
         futures = {
-            executor.submit(train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None,
-                            extra_callbacks=callbacks): i
+            executor.submit(
+                train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None,
+                pieces=build_pieces(group, callbacks),
+            ): i
             for i, group in enumerate(groups)
         }
         pending = set(futures)
@@ -183,6 +194,13 @@ def _train_on(
         finally:
             for future in futures:
                 future.cancel()
+
+
+def build_pieces(group: Group, callbacks: Sequence[CallbackFactory] = ()) -> Pieces:
+    """The pieces of one group, from the registries: its models' regularizers and its runs' callbacks,
+    then the callbacks the ``callbacks`` factories make for its runs."""
+    made = [callback for callback in (make(group.runs) for make in callbacks) if callback is not None]
+    return Pieces(build_regularizers(group.model_variants), build_callbacks([run.variant for run in group.runs]) + made)
 
 
 def _check_fits(variant: Variant, dataset: Dataset) -> None:

@@ -116,8 +116,7 @@ class PruningCallback:
         self.numbers = numbers
         self.rows = {number: torch.tensor([i for i, n in enumerate(numbers) if n == number]) for number in dict.fromkeys(numbers)}
         self.restore = torch.zeros(len(numbers), dtype=torch.bool)
-        self.factory = factory
-        self.on_train_begin()
+        self.factory = factory  # the in-memory study is made by on_train_begin, where the group trains (it does not pickle)
 
     def on_train_begin(self) -> None:
         """A fresh in-memory study: the finished trials, then this group's trials running."""
