@@ -21,6 +21,7 @@ COMPLETE or PRUNED trials.  A trial whose runs are already in the run store
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -31,15 +32,16 @@ import optuna
 import torch
 from optuna.trial import TrialState
 
+from reglab import arguments
 from reglab.api import train
-from reglab.data import Dataset, load_dataset
+from reglab.arguments import dataset_argument, positive_int
+from reglab.data import Dataset
 from reglab.errors import ReglabError
 from reglab.experiment import CompareInterrupted
 from reglab.parallel import Compute
 from reglab.results_file import reglab_version
 from reglab.run import Run
 from reglab.store import ExperimentRecord, RunStore, data_fingerprint, now
-from reglab.sweeps.core import _seeds
 from reglab.tune import study as studies
 from reglab.cluster import connect
 from reglab.tune.pruning import BatchPruning, TrialPruner, trial_value
@@ -121,16 +123,15 @@ def tune(
         TuneInterrupted: on Ctrl-C, after the finished trials are told and the unfinished ones put back.
     """
     say = log or (lambda _: None)
-    if trials < 1 or batch < 1:
-        raise ReglabError(f"Arguments `trials` and `batch` must be at least 1. Got trials={trials}, batch={batch}.")
-    ds = load_dataset(dataset) if isinstance(dataset, str) else dataset
+    trials, batch = positive_int("trials", trials), positive_int("batch", batch)
+    ds = dataset_argument(dataset)
     base_variant = Variant.parse(base)
     if epochs is not None:
         base_variant = base_variant.replace(epochs=epochs, name=base_variant.name)
     search = space if isinstance(space, SearchSpace) else parse_space(space, base_variant)
     if isinstance(space, SearchSpace) and epochs is not None:
         search = SearchSpace(search.dimensions, base_variant)
-    seed_list = _seeds(seeds)
+    seed_list = list(range(positive_int("seeds", seeds))) if isinstance(seeds, numbers.Integral) else arguments.seed_list(seeds)
     sample = studies.make_sampler(sampler, search, sampler_seed)
     prune = studies.make_pruner(pruner)
     out = Path(out_dir)
