@@ -15,7 +15,7 @@ scikit-learn has none of these, so it searches its own three: ``alpha`` (L2) in 
 ``learning_rate_init`` in [1e-3, 3e-2] (log) and the width of both hidden layers in [8, 128] (log).
 The value is the validation log-loss of the final model on the same split (one seed per trial).
 
-    .venv/bin/python benchmarks/bench_tune.py                       # 256 trials, 60 epochs, both data sets
+    .venv/bin/python benchmarks/bench_tune.py                       # 256 trials, 30 epochs, both data sets
     .venv/bin/python benchmarks/bench_tune.py --quick               # 24 trials, 5 epochs: a sanity run
     .venv/bin/python benchmarks/bench_tune.py --json benchmarks/results/tune.json
 
@@ -35,7 +35,7 @@ import time
 import warnings
 from pathlib import Path
 
-DATASETS = {"breast_cancer": {}, "moons": {"n_samples": 1000, "noise": 0.25}}
+DATASETS = {"breast_cancer": {}, "moons": {"n_samples": 500, "noise": 0.25}}
 SPACE = ["l1=1e-6:1e-1:log", "dropout=0:0.6", "max_norm=0.5:5"]
 WAYS = ("batched", "sequential", "sklearn")
 
@@ -92,7 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=256)
     parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--threads", type=int, default=1, help="torch threads per process (1 degrades best on a shared machine)")
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--ways", default=",".join(WAYS))

@@ -107,7 +107,7 @@ def tune(
             several workers sharing one study; default ``sqlite:///OUT/study.sqlite``.
         study_name: the study's name in the storage (default ``reglab-tune``).
         sampler: ``tpe`` (default), ``random`` or ``grid`` (every parameter a grid or a list).
-        pruner: ``median`` (Optuna's MedianPruner, default) or ``none``.
+        pruner: ``median`` (Optuna's MedianPruner, no pruning in the first 10 % of the epochs; default) or ``none``.
         sampler_seed: the sampler's seed; each batch's sampler is seeded with it plus the number of trials the study holds.
         cluster: a Dask scheduler address (``tcp://host:8786``): each batch's
             groups are trained on the cluster's workers.
@@ -133,7 +133,7 @@ def tune(
         search = SearchSpace(search.dimensions, base_variant)
     seed_list = list(range(positive_int("seeds", seeds))) if isinstance(seeds, numbers.Integral) else arguments.seed_list(seeds)
     sample = studies.make_sampler(sampler, search, sampler_seed)
-    prune = studies.make_pruner(pruner)
+    prune = studies.make_pruner(pruner, search.base.epochs)
     out = Path(out_dir)
     with connect(cluster, compute) as compute:
         url = storage or studies.default_storage(out)
