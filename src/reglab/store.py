@@ -17,7 +17,8 @@ Tables (stdlib :mod:`sqlite3`, WAL journal, one commit per run):
   variants in order or the swept parameters with their grids and the base,
   seeds, epochs), newest last, so ``reglab report DIR`` rebuilds the report
   without training.  ``spec_json`` holds :meth:`ExperimentRecord.to_dict`; its
-  ``kind`` is ``"compare"`` or ``"sweep"`` (absent in older stores: compare).
+  ``kind`` is ``"compare"``, ``"sweep"`` or ``"tune"`` (absent in older stores: compare); a tune's
+  study (storage URL without password, name, space) is in ``settings``.
 * ``checkpoints``: the last saved state of each group still in training
   (:mod:`reglab.engine.checkpoint`), keyed by the SHA-256 of the data set
   key, the data fingerprint and the group's ``(variant_key, seed)`` pairs in
@@ -128,7 +129,7 @@ class ExperimentRecord:
         preset: the preset the variants came from, if any.
         created: when it was recorded (UTC, ISO 8601).
         reglab_version: the version that recorded it.
-        kind: ``"compare"`` or ``"sweep"``.
+        kind: ``"compare"``, ``"sweep"`` or ``"tune"``.
         params: a sweep's parameters, ``{"name": "l2", "values": [...]}`` each, values weak → strong.
         base: a sweep's base variant, ``Variant.to_dict()`` as trained (epochs applied).
         settings: what else a kind of experiment needs to be read back (a tune's

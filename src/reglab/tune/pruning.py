@@ -58,7 +58,8 @@ class TrialPruner:
                  params: dict[int, dict[str, Any]], distributions: dict[str, BaseDistribution]) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Optuna's ExperimentalWarning for add_trials in some versions
-            study = optuna.create_study(direction="minimize", pruner=pruner)
+            # the params are enqueued: a random sampler only stands in (TPE would read every trial at each ask)
+            study = optuna.create_study(direction="minimize", pruner=pruner, sampler=optuna.samplers.RandomSampler(0))
             study.add_trials(finished)
             self.live: dict[int, optuna.Trial] = {}
             for number, values in params.items():

@@ -78,11 +78,14 @@ def open_storage(url: str) -> RDBStorage:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             try:
-                return RDBStorage(
+                storage = RDBStorage(
                     _with_driver(url), heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S,
                     heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=None),
                     engine_kwargs=_engine_kwargs(url),
                 )
+                if url.startswith("sqlite"):
+                    _write_ahead(storage.engine)
+                return storage
             except Exception as error:  # SQLAlchemy's and the drivers' errors differ by database: one line for all
                 race = isinstance(error, (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError))
                 if not race or attempt == TABLE_RACE_TRIES - 1:
@@ -90,6 +93,24 @@ def open_storage(url: str) -> RDBStorage:
                     raise ReglabError(f"Cannot open the study storage {_safe(url)} (--storage): {reason}") from None
         time.sleep(1.0)  # two workers made Optuna's tables in an empty database at once: the other's are there now
     raise ReglabError(f"Cannot open the study storage {_safe(url)} (--storage).")
+
+
+def _write_ahead(engine: sqlalchemy.engine.Engine) -> None:
+    """SQLite in write-ahead mode, synced at checkpoints rather than at every commit (still safe against a crash of
+    the process; a power cut may lose the last commits, which the heartbeats then retry).
+
+    Measured under load on the 2-core machine: a commit took 21 ms with Optuna's default (a sync per commit),
+    and the commits were most of a batch's time.
+    """
+
+    def pragmas(connection: Any, _: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    sqlalchemy.event.listen(engine, "connect", pragmas)
+    engine.dispose()  # the connections opened to make the tables: the next ones get the pragmas
 
 
 def _with_driver(url: str) -> str:
