@@ -18,9 +18,14 @@ See ``docs/tune.md``.
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Any
 
-_LAZY = {"SearchSpace": "space", "parse_space": "space", "TuneResult": "result", "TuneInterrupted": "core"}
+from reglab import _lazy
+
+_PUBLIC = {"SearchSpace": "reglab.tune.space", "parse_space": "reglab.tune.space", "TuneResult": "reglab.tune.result",
+           "TuneInterrupted": "reglab.tune.core"}
 
 
 def tune(dataset: Any, space: Any, **options: Any) -> Any:
@@ -39,12 +44,16 @@ def tune(dataset: Any, space: Any, **options: Any) -> Any:
     return run(dataset, space, **options)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from importlib import import_module
-
-        return getattr(import_module(f"reglab.tune.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'reglab.tune' has no attribute {name!r}")
+__getattr__, __dir__ = _lazy.lazy_names(__name__, _PUBLIC)
+__all__ = sorted([*_PUBLIC, "tune"])
 
 
-__all__ = ["SearchSpace", "TuneInterrupted", "TuneResult", "parse_space", "tune"]
+class _CallablePackage(types.ModuleType):
+    """``reglab.tune`` names both this package and the function: importing a submodule binds the package there,
+    so calling the package calls :func:`tune`."""
+
+    def __call__(self, dataset: Any, space: Any, **options: Any) -> Any:
+        return tune(dataset, space, **options)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

@@ -37,9 +37,9 @@ from reglab.api import train
 from reglab.arguments import dataset_argument, positive_int
 from reglab.data import Dataset
 from reglab.errors import ReglabError
-from reglab.experiment import CompareInterrupted
+from reglab.errors import CompareInterrupted
 from reglab.parallel import Compute
-from reglab.results_file import reglab_version
+from reglab.version import reglab_version
 from reglab.run import Run
 from reglab.store import ExperimentRecord, RunStore, data_fingerprint, now
 from reglab.tune import study as studies

@@ -16,6 +16,8 @@ from optuna.distributions import CategoricalDistribution
 from optuna.trial import FrozenTrial, TrialState
 
 from reglab.figures._style import PALETTE, new_figure, styled
+from reglab.figures.curves import plot_loss_curves
+from reglab.outputs.figures import FigureSpec
 from reglab.tune.result import TuneResult
 from reglab.tune.study import CURVE_ATTR
 
@@ -106,3 +108,32 @@ def _zoom(ax, values: np.ndarray) -> None:
         low, high = float(values.min()), float(np.percentile(values, 90))
         pad = 0.05 * max(high - low, 1e-9)
         ax.set_ylim(low - pad, high + 0.1 * (high - low) + pad)
+
+
+HISTORY = FigureSpec(
+    "optimization_history", "Optimization history",
+    "Each trial's validation loss (mean over seeds of the final model) against its number; hollow grey marks: "
+    "trials the pruner stopped, at the last value it saw. The green steps are the best value so far, the star "
+    "the best trial. A curve that stops falling early says more trials will not help much.",
+    plot_history,
+)
+IMPORTANCES = FigureSpec(
+    "param_importances", "Parameter importances",
+    "How much of the variation of the validation loss over the complete trials each parameter explains "
+    "(Optuna's fANOVA). A parameter near 0 barely matters in this range.",
+    plot_importances, applies=lambda result: bool(result.importances),
+)
+SLICES = FigureSpec(
+    "param_slices", "Slices",
+    "Each trial's validation loss against each parameter's value (the other parameters vary too); the star is "
+    "the best trial. A clear valley marks a range worth keeping; a flat cloud, a parameter that does not matter.",
+    plot_slices,
+)
+BEST_CURVES = FigureSpec(
+    "tune_loss_curves", "Loss curves of the best trials",
+    "Training (dashed) and validation (solid) loss of the trials within one standard error of the best, mean "
+    "over seeds with a min–max band; the dot marks the best epoch.",
+    lambda result: plot_loss_curves(result.runs),
+)
+TUNE_FIGURES = (HISTORY, IMPORTANCES, SLICES, BEST_CURVES)
+"""The figures of a tune's report, in reading order."""

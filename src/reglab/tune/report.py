@@ -22,82 +22,39 @@ trial has ``null`` and the epoch it was stopped at.  The other trials' runs
 
 from __future__ import annotations
 
-import shlex
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from matplotlib.figure import Figure
 from optuna.trial import FrozenTrial
 
 from reglab.analysis.summary import align_table
-from reglab.errors import ReglabError
-from reglab.figures import DPI, FigureFile, plot_loss_curves
-from reglab.report.command import FLAGS, changed_options, option_text
-from reglab.report.html import _verdicts_section
-from reglab.report.page import embedded_figure, page, take_away
-from reglab.results_file import reglab_version, results_document, strict_json, write_results
+from reglab.outputs.directory import write_directory
+from reglab.outputs.figures import FigureFile
+from reglab.outputs.report.command import data_words, seed_words, shell_line
+from reglab.outputs.report.html import _verdicts_section
+from reglab.outputs.report.page import figures_section, footer, page, take_away
+from reglab.outputs.results_json import results_document, strict_json
 from reglab.store import now
-from reglab.tune.figures import plot_history, plot_importances, plot_slices
+from reglab.tune.figures import TUNE_FIGURES
 from reglab.tune.result import TuneResult, _se, label
-
-REPORT_FILE = "report.html"
-RESULTS_FILE = "results.json"
-CAPTIONS = {
-    "optimization_history": (
-        "Optimization history",
-        "Each trial's validation loss (mean over seeds of the final model) against its number; hollow grey marks: "
-        "trials the pruner stopped, at the last value it saw. The green steps are the best value so far, the star "
-        "the best trial. A curve that stops falling early says more trials will not help much."),
-    "param_importances": (
-        "Parameter importances",
-        "How much of the variation of the validation loss over the complete trials each parameter explains "
-        "(Optuna's fANOVA). A parameter near 0 barely matters in this range."),
-    "param_slices": (
-        "Slices",
-        "Each trial's validation loss against each parameter's value (the other parameters vary too); the star is "
-        "the best trial. A clear valley marks a range worth keeping; a flat cloud, a parameter that does not matter."),
-    "tune_loss_curves": (
-        "Loss curves of the best trials",
-        "Training (dashed) and validation (solid) loss of the trials within one standard error of the best, mean "
-        "over seeds with a min–max band; the dot marks the best epoch."),
-}
 
 
 def write_outputs(result: TuneResult, out: Path) -> TuneResult:
     """Write the figures, ``results.json`` and ``report.html`` into ``out``; fill the paths in ``result``."""
     result.out_dir = out
-    result.figures = save_tune_figures(result, out)
     created = now()
     document = results_document(result.dataset, result.runs, seeds=result.record.seeds, epochs=result.record.epochs,
                                 created=created)
     document["tune"] = strict_json(tune_section(result))
-    result.results = write_results(out / RESULTS_FILE, document)
-    path = out / REPORT_FILE
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(render_report(result, created), encoding="utf-8")
-    temporary.replace(path)
-    result.report = path
+
+    def report_page(figures: list[FigureFile]) -> str:
+        result.figures = figures
+        return render_report(result, created)
+
+    written = write_directory(out, TUNE_FIGURES, result, document, report_page)
+    result.results, result.report = written.results, written.report
     return result
-
-
-def save_tune_figures(result: TuneResult, out: Path) -> list[FigureFile]:
-    """Draw the figures of this tune and write them as PNG, in reading order."""
-    makers: list[tuple[str, Callable[[], Figure]]] = [("optimization_history", lambda: plot_history(result))]
-    if result.importances:
-        makers.append(("param_importances", lambda: plot_importances(result)))
-    makers += [("param_slices", lambda: plot_slices(result)), ("tune_loss_curves", lambda: plot_loss_curves(result.runs))]
-    files = []
-    for name, make in makers:
-        path = out / f"{name}.png"
-        try:
-            make().savefig(path, dpi=DPI)
-        except OSError as error:
-            raise ReglabError(f"Cannot write the figure '{path}': {error.strerror or error}.") from None
-        title, caption = CAPTIONS[name]
-        files.append(FigureFile(name, title, path, caption))
-    return files
 
 
 # -- results.json ------------------------------------------------------------------------------
@@ -164,13 +121,11 @@ def render_report(result: TuneResult, created: str = "") -> str:
     subtitle = (f"{finished} trials × {len(result.record.seeds)} seeds · {result.space.base.epochs} epochs · "
                 f"sampler {(result.record.settings or {}).get('sampler')} · pruner {(result.record.settings or {}).get('pruner')}")
     sections = [_best_section(result), _verdicts_section(result.verdicts), _within_section(result),
-                _figures_section(result), _reproduce_section(result)]
+                figures_section(result.figures), _reproduce_section(result)]
     links = [("best", "Best trial"), ("verdicts", "Verdicts"), ("within", "Within one SE"), ("figures", "Figures"),
              ("reproduce", "Reproduce")]
-    footer = (f"Made by reglab {escape(reglab_version())} on {escape(created)}.\n"
-              "Files beside this page: results.json (the runs of the best trials, and every trial's parameters and "
-              "value), runs.sqlite (every trial's runs with their weights), the Optuna study and the figures as PNG.")
-    return page(title, subtitle, links, "".join(sections), footer)
+    analysis = "for the trials within one SE of the best, and every trial's parameters and value (the Optuna study)"
+    return page(title, subtitle, links, "".join(sections), footer(created, analysis))
 
 
 def _best_section(result: TuneResult) -> str:
@@ -197,30 +152,23 @@ def _within_section(result: TuneResult) -> str:
             f'in compare\'s table (mean ± std over seeds):</p><pre>{table}</pre></section>')
 
 
-def _figures_section(result: TuneResult) -> str:
-    return f'<section id="figures"><h2>Figures</h2>{"".join(embedded_figure(f) for f in result.figures)}</section>'
-
-
 def command_line(result: TuneResult) -> str:
     """``reglab tune ...`` that continues this study into its output directory, shell-quoted."""
     record, settings = result.record, result.record.settings or {}
-    words = ["reglab", "tune", record.dataset]
-    for key, value in changed_options(record).items():
-        words += [FLAGS[key], option_text(value)] if key in FLAGS else ["--option", f"{key}={option_text(value)}"]
+    words = data_words("tune", record)
     for text in settings.get("space", []):
         words += ["--param", text]
     if result.space.base.short_form():
         words += ["--base", result.space.base.short_form()]
     words += ["--trials", str(settings.get("trials")), "--batch", str(settings.get("batch"))]
-    seeds = list(record.seeds)
-    words += ["--seeds", str(len(seeds))] if seeds == list(range(len(seeds))) else []
+    words += seed_words(record.seeds)
     for flag, key, default in (("--sampler", "sampler", "tpe"), ("--pruner", "pruner", "median"), ("--study", "study", "reglab-tune")):
         if settings.get(key) != default:
             words += [flag, str(settings.get(key))]
     if settings.get("storage") and not str(settings["storage"]).endswith(f"{Path(str(result.out_dir)).resolve()}/study.sqlite"):
         words += ["--storage", str(settings["storage"])]
     words += ["--out", str(result.out_dir)]
-    return " ".join(shlex.quote(w) for w in words)
+    return shell_line(words)
 
 
 def _reproduce_section(result: TuneResult) -> str:

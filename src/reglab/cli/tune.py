@@ -1,4 +1,4 @@
-"""The ``reglab tune`` command (registered on the typer app by :mod:`reglab.cli`).
+"""The ``reglab tune`` command.
 
     reglab tune breast_cancer --param l1=1e-6:1e-1:log --param dropout=0:0.6 --param max_norm=0.5:5 \\
         --trials 256 --batch 64 --seeds 3 --out tune-out
@@ -17,18 +17,28 @@ from typing import Annotated
 
 import typer
 
-from reglab.cli_support import ClusterOption, JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
+from reglab.cli.app import app
+from reglab.cli.errors import echo_lines, user_errors
+from reglab.cli.options import (
+    ClusterOption,
+    DataOption,
+    DatasetArgument,
+    JobsOption,
+    MaxModelsOption,
+    NoiseOption,
+    NSamplesOption,
+    QuietOption,
+    TargetOption,
+    TrainSizeOption,
+    load_data,
+)
 
 DEFAULT_OUT = Path("reglab-tune")
-DEFAULT_DATASET = "moons"
 
 
+@app.command(name="tune")
 def tune_command(
-    dataset: Annotated[
-        str | None,
-        typer.Argument(metavar="DATASET", help="A data set name (see `reglab datasets`) or a CSV file path. Default: moons.",
-                       show_default=False),
-    ] = None,
+    dataset: DatasetArgument = None,
     param: Annotated[
         list[str] | None,
         typer.Option("--param", "-p", metavar="NAME=VALUES",
@@ -50,15 +60,12 @@ def tune_command(
     sampler: Annotated[str, typer.Option("--sampler", metavar="NAME", help="tpe, random or grid (every --param a grid or list).")] = "tpe",
     pruner: Annotated[str, typer.Option("--pruner", metavar="NAME", help="median (Optuna's MedianPruner) or none.")] = "median",
     sampler_seed: Annotated[int, typer.Option("--sampler-seed", metavar="N", help="Seed of the sampler.")] = 0,
-    n_samples: Annotated[int | None, typer.Option("--n-samples", metavar="N", help="Rows generated (synthetic data sets).", show_default=False)] = None,
-    noise: Annotated[float | None, typer.Option("--noise", metavar="F", help="Noise of a synthetic data set.", show_default=False)] = None,
-    train_size: Annotated[str | None, typer.Option("--train-size", metavar="F", help="Training rows: a fraction (0.6) or a count (600).",
-                                                   show_default=False)] = None,
-    target: Annotated[str | None, typer.Option("--target", metavar="COL", help="Target column of a CSV file (default: the last).",
-                                               show_default=False)] = None,
-    option: Annotated[list[str] | None, typer.Option("--option", metavar="KEY=VALUE", help="Any other data set option; repeatable.",
-                                                     show_default=False)] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")] = False,
+    n_samples: NSamplesOption = None,
+    noise: NoiseOption = None,
+    train_size: TrainSizeOption = None,
+    target: TargetOption = None,
+    option: DataOption = None,
+    quiet: QuietOption = False,
     jobs: JobsOption = 1,
     max_models: MaxModelsOption = 1024,
     cluster: ClusterOption = None,
@@ -71,19 +78,18 @@ def tune_command(
     --out gets report.html, results.json, the figures and runs.sqlite; the last line names the best trial.
     """
     with user_errors():
-        from reglab.data import load_dataset
+        # the library (torch, Optuna) loads when the command runs, not for `reglab --help`
         from reglab.parallel import Compute
         from reglab.tune import tune
         from reglab.tune.report import outcome_lines
         from reglab.tune.space import parse_space
 
         parse_space(param or [], base)  # a bad space fails before the data set is loaded
-        ds = load_dataset(csv_path(dataset or DEFAULT_DATASET), **dataset_options(n_samples, noise, train_size, target, option or []))
+        ds = load_data(dataset, n_samples, noise, train_size, target, option)
         result = tune(
             ds, param or [], trials=trials, batch=batch, seeds=seeds, base=base, epochs=epochs, out_dir=out,
             storage=storage, study_name=study, sampler=sampler, pruner=pruner, sampler_seed=sampler_seed, cluster=cluster,
             progress=not quiet, log=None if quiet else (lambda line: typer.echo(line, err=True)),
             compute=Compute(jobs, max_models),
         )
-        for line in outcome_lines(result):
-            typer.echo(line)
+        echo_lines(outcome_lines(result))
