@@ -114,6 +114,9 @@ def main() -> None:
             done = subprocess.run(command, capture_output=True, text=True, check=True)
             results[dataset][way] = json.loads(done.stdout.strip().splitlines()[-1])
             print(f"{dataset} {way}: {results[dataset][way]['seconds']:.1f} s", file=sys.stderr, flush=True)
+            if args.json:  # after every way, so a long run interrupted keeps what it measured
+                args.json.parent.mkdir(parents=True, exist_ok=True)
+                args.json.write_text(json.dumps({"args": vars(args) | {"json": str(args.json)}, "results": results}, indent=1))
     names = {"batched": f"reglab tune, batch {args.batch}", "sequential": "reglab tune, batch 1",
              "sklearn": "Optuna + MLPClassifier"}
     marks = [n for n in (16, 32, 64, 128, 256, 512, 1024) if n <= args.trials] + ([args.trials] if args.trials not in
@@ -129,9 +132,6 @@ def main() -> None:
             ratio = f"{figures['seconds'] / batched:.1f}" if batched else "—"
             bests = "  ".join(f"{best_so_far(figures['values'], m):>9.4f}" for m in marks)
             print(f"{names[way]:<26} {figures['seconds']:>8.1f} {ratio:>10}  {bests}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"args": vars(args) | {"json": str(args.json)}, "results": results}, indent=1))
 
 
 if __name__ == "__main__":
