@@ -22,7 +22,8 @@ command that reads an output directory of any kind goes through
 (:func:`reglab.experiments.registry.kind_of`).  See ``docs/cli.md``.
 """
 
-from reglab.cli import compare, datasets, export, presets, report, sweep, tune  # noqa: F401  (each registers its command)
+# each module registers its command; `reglab --help` lists them in this order
+from reglab.cli import compare, report, export, datasets, presets, sweep, tune  # noqa: F401, I001
 from reglab.cli.app import app
 
 

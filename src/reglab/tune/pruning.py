@@ -36,7 +36,7 @@ from optuna.distributions import BaseDistribution
 from optuna.trial import FrozenTrial
 from torch import Tensor
 
-from reglab.callbacks import Decision
+from reglab.callbacks import Callback, Decision
 from reglab.engine.plan import RunSpec
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)  # reglab says what happens; Optuna's INFO lines ("study created") repeat it
@@ -110,13 +110,13 @@ class BatchPruning:
         return PruningCallback(numbers, self)  # type: ignore[arg-type]
 
 
-class PruningCallback:
+class PruningCallback(Callback):
     """Reports each trial's mean validation loss every epoch and stops the runs of pruned trials."""
 
     def __init__(self, numbers: list[int], factory: BatchPruning) -> None:
+        super().__init__(len(numbers))
         self.numbers = numbers
         self.rows = {number: torch.tensor([i for i, n in enumerate(numbers) if n == number]) for number in dict.fromkeys(numbers)}
-        self.restore = torch.zeros(len(numbers), dtype=torch.bool)
         self.factory = factory  # the in-memory study is made by on_train_begin, where the group trains (it does not pickle)
 
     def on_train_begin(self) -> None:
@@ -125,9 +125,10 @@ class PruningCallback:
         self.judge = TrialPruner(f.pruner, f.finished, {n: f.params[n] for n in self.rows}, f.distributions)
 
     def state_dict(self) -> dict[str, Any]:
-        return {"pruned": dict(self.judge.pruned)}
+        return {**super().state_dict(), "pruned": dict(self.judge.pruned)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict(state)
         self.judge.pruned = dict(state["pruned"])
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Tensor]) -> Decision:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from reglab.data import dataset_catalog
 from reglab.data._split import SPLIT_OPTIONS
 from reglab.data.csv_file import CSV_OPTIONS
+from reglab.presets import PRESETS
 
 if TYPE_CHECKING:
     from reglab.store import ExperimentRecord  # the store imports reglab.outputs.files
@@ -51,8 +52,6 @@ def changed_options(record: ExperimentRecord) -> dict[str, Any]:
 
 def _preset_prefix(record: ExperimentRecord) -> int:
     """How many of the record's first specs are its preset's (0 when they are not that preset)."""
-    from reglab.presets import PRESETS
-
     preset = PRESETS.get(record.preset or "")
     if preset is None or tuple(record.specs[: len(preset.specs)]) != tuple(preset.specs):
         return 0
