@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from reglab.errors import ReglabError
     from reglab.experiments.compare import compare
     from reglab.experiments.sweep import sweep
+    from reglab.tune import tune
     from reglab.run import Run
     from reglab.variant import PARAMETERS, Variant
 
@@ -32,7 +33,7 @@ __version__ = reglab_version()
 _PUBLIC = {
     "PARAMETERS": "reglab.variant", "Dataset": "reglab.data", "ReglabError": "reglab.errors", "Run": "reglab.run",
     "Variant": "reglab.variant", "compare": "reglab.experiments.compare", "dataset_catalog": "reglab.data",
-    "load_dataset": "reglab.data", "sweep": "reglab.experiments.sweep", "train": "reglab.api",
+    "load_dataset": "reglab.data", "sweep": "reglab.experiments.sweep", "train": "reglab.api", "tune": "reglab.tune",
 }
 """Each public name and the module that defines it."""
 

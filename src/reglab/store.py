@@ -17,7 +17,8 @@ Tables (stdlib :mod:`sqlite3`, WAL journal, one commit per run):
   variants in order or the swept parameters with their grids and the base,
   seeds, epochs), newest last, so ``reglab report DIR`` rebuilds the report
   without training.  ``spec_json`` holds :meth:`ExperimentRecord.to_dict`;
-  ``kind`` is its kind of experiment (``"compare"``, ``"sweep"``), also in the JSON.
+  ``kind`` is its kind of experiment (``"compare"``, ``"sweep"``, ``"tune"``), also in the JSON;
+  a tune's study (storage URL without password, name, space) is in ``settings``.
 * ``checkpoints``: the last saved state of each group still in training
   (:mod:`reglab.engine.checkpoint`), keyed by the SHA-256 of the data set
   key, the data fingerprint and the group's ``(variant_key, seed)`` pairs in
@@ -93,9 +94,11 @@ class ExperimentRecord:
         preset: the preset the variants came from, if any.
         created: when it was recorded (UTC, ISO 8601).
         reglab_version: the version that recorded it.
-        kind: ``"compare"`` or ``"sweep"``.
+        kind: ``"compare"``, ``"sweep"`` or ``"tune"``.
         params: a sweep's parameters, ``{"name": "l2", "values": [...]}`` each, values weak → strong.
         base: a sweep's base variant, ``Variant.to_dict()`` as trained (epochs applied).
+        settings: what else a kind of experiment needs to be read back (a tune's
+            storage URL without password, study name, search space, sampler, pruner).
     """
 
     dataset: str
@@ -110,6 +113,7 @@ class ExperimentRecord:
     kind: str = "compare"
     params: tuple[dict[str, Any], ...] = ()
     base: dict[str, Any] | None = None
+    settings: dict[str, Any] | None = None
 
     def variant_objects(self) -> list[Variant]:
         """The variants as trained."""
@@ -130,6 +134,7 @@ class ExperimentRecord:
             epochs=data.get("epochs"), preset=data.get("preset"),
             created=data.get("created", ""), reglab_version=data.get("reglab_version", ""),
             kind=data.get("kind", "compare"), params=tuple(data.get("params", ())), base=data.get("base"),
+            settings=data.get("settings"),
         )
 
 

@@ -4,13 +4,14 @@
     reglab compare moons --preset all --seeds 5
     reglab compare data.csv --target label --variant l2=1e-3 --variant "drop:dropout=0.3"
     reglab sweep moons --param l2 --values 1e-5:1:log9
+    reglab tune moons --param l2=1e-5:1e-1:log --param dropout=0:0.6 --trials 64
     reglab report reglab-out                        # rebuild the report (compare or sweep) without training
     reglab export reglab-out                        # the pick as one PyTorch file
 
 * :mod:`~reglab.cli.app`: the typer app; :mod:`~reglab.cli.errors`: one ``error:`` line and exit 2,
   Ctrl-C exit 130; :mod:`~reglab.cli.options`: the options several commands share (data set, compute).
 * one module per command: :mod:`~reglab.cli.compare`, :mod:`~reglab.cli.report`, :mod:`~reglab.cli.export`,
-  :mod:`~reglab.cli.datasets`, :mod:`~reglab.cli.presets`, :mod:`~reglab.cli.sweep`.
+  :mod:`~reglab.cli.datasets`, :mod:`~reglab.cli.presets`, :mod:`~reglab.cli.sweep`, :mod:`~reglab.cli.tune`.
 
 A new command is one module that declares ``@app.command()`` with the shared
 option types and is imported below.  Command modules import typer and
@@ -22,7 +23,7 @@ command that reads an output directory of any kind goes through
 """
 
 # each module registers its command; `reglab --help` lists them in this order
-from reglab.cli import compare, report, export, datasets, presets, sweep  # noqa: F401, I001
+from reglab.cli import compare, report, export, datasets, presets, sweep, tune  # noqa: F401, I001
 from reglab.cli.app import app
 
 

@@ -12,6 +12,7 @@ from reglab.cli.errors import echo_lines, user_errors
 from reglab.cli.options import (
     DataOption,
     DatasetArgument,
+    ClusterOption,
     JobsOption,
     MaxModelsOption,
     NoiseOption,
@@ -52,6 +53,7 @@ def compare(
     quiet: QuietOption = False,
     jobs: JobsOption = 1,
     max_models: MaxModelsOption = 1024,
+    cluster: ClusterOption = None,
 ) -> None:
     """Train variants × seeds on a data set and write report.html, results.json and figures into --out.
 
@@ -63,6 +65,7 @@ def compare(
     with user_errors():
         # the library (torch) loads when a command runs, not for `reglab --help`
         from reglab.experiments.compare import COMPARE, compare
+        from reglab.cluster import connect
         from reglab.parallel import Compute
         from reglab.presets import DEFAULT_PRESET, get_preset
 
@@ -71,9 +74,10 @@ def compare(
             specs += get_preset(preset or DEFAULT_PRESET).specs
         specs += variant or []
         ds = load_data(dataset, n_samples, noise, train_size, target, option)
-        result = compare(
-            ds, specs, seeds=list(range(seeds)), out_dir=out, epochs=epochs, progress=not quiet,
-            preset=(preset or DEFAULT_PRESET) if preset is not None or not variant else None,
-            log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=Compute(jobs, max_models),
-        )
+        with connect(cluster, Compute(jobs, max_models)) as compute:
+            result = compare(
+                ds, specs, seeds=list(range(seeds)), out_dir=out, epochs=epochs, progress=not quiet,
+                preset=(preset or DEFAULT_PRESET) if preset is not None or not variant else None,
+                log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=compute,
+            )
         echo_lines(COMPARE.summary_lines(result))

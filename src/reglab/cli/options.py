@@ -2,7 +2,7 @@
 
 A command takes the data set as ``dataset: DatasetArgument`` plus the five
 data-set options (``n_samples: NSamplesOption`` ...), and the compute options
-``jobs: JobsOption``, ``max_models: MaxModelsOption``; :func:`load_data`
+``jobs: JobsOption``, ``max_models: MaxModelsOption``, ``cluster: ClusterOption``; :func:`load_data`
 turns the data-set ones into a :class:`~reglab.data.Dataset`.  This module
 imports typer only, so ``reglab --help`` stays fast.
 """
@@ -52,6 +52,12 @@ MaxModelsOption = Annotated[
     typer.Option("--max-models", min=1, metavar="N",
                  help="Most models in one batched group; fewer make more groups for --jobs to spread "
                       "(chaotic runs may then differ in the last digits)."),
+]
+ClusterOption = Annotated[
+    str | None,
+    typer.Option("--cluster", metavar="ADDRESS", show_default=False,
+                 help="A Dask scheduler, e.g. tcp://127.0.0.1:8786: groups train on its workers (pip install 'reglab[dask]'). "
+                      "Never changes the numbers."),
 ]
 OutputDirectory = Annotated[
     Path,

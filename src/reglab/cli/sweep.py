@@ -22,6 +22,7 @@ from reglab.cli.errors import echo_lines, user_errors
 from reglab.cli.options import (
     DataOption,
     DatasetArgument,
+    ClusterOption,
     JobsOption,
     MaxModelsOption,
     NoiseOption,
@@ -77,6 +78,7 @@ def sweep_command(
     quiet: QuietOption = False,
     jobs: JobsOption = 1,
     max_models: MaxModelsOption = 1024,
+    cluster: ClusterOption = None,
 ) -> None:
     """Sweep one parameter (or two) over a grid; print the validation curve and the one-standard-error choice.
 
@@ -92,6 +94,7 @@ def sweep_command(
         pairs = _pairs(param or [], values or [])
         # the library (torch) loads when a command runs, not for `reglab --help`
         from reglab.experiments.sweep import SWEEP, sweep
+        from reglab.cluster import connect
         from reglab.parallel import Compute
         from reglab.sweeps.params import get_param
 
@@ -100,11 +103,12 @@ def sweep_command(
 
         ds = load_data(dataset, n_samples, noise, train_size, target, option)
         (p1, v1), *second = pairs
-        result = sweep(
-            ds, p1, v1, base=base, seeds=seeds, epochs=epochs, out_dir=out, progress=not quiet,
-            param2=second[0][0] if second else None, values2=second[0][1] if second else None,
-            log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=Compute(jobs, max_models),
-        )
+        with connect(cluster, Compute(jobs, max_models)) as compute:
+            result = sweep(
+                ds, p1, v1, base=base, seeds=seeds, epochs=epochs, out_dir=out, progress=not quiet,
+                param2=second[0][0] if second else None, values2=second[0][1] if second else None,
+                log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=compute,
+            )
         echo_lines(SWEEP.summary_lines(result))
 
 

@@ -6,9 +6,10 @@ from reglab.errors import ReglabError
 from reglab.experiments.compare import COMPARE
 from reglab.experiments.kinds import ExperimentKind
 from reglab.experiments.sweep import SWEEP
+from reglab.experiments.tune import TUNE
 from reglab.store import ExperimentRecord
 
-KINDS: dict[str, ExperimentKind] = {kind.name: kind for kind in (COMPARE, SWEEP)}
+KINDS: dict[str, ExperimentKind] = {kind.name: kind for kind in (COMPARE, SWEEP, TUNE)}
 """Every kind of experiment by its name (the ``kind`` its records carry)."""
 
 
