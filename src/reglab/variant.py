@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reglab.errors import ReglabError, did_you_mean
+from reglab.schedule import Schedule, normalized, split_steps
 
 PerLayer = float | tuple[float, ...]
 
@@ -46,6 +47,7 @@ class Rule:
     choices: tuple[str, ...] = ()
     per_layer: bool = False
     optional: bool = False  # None allowed (meaning "off")
+    schedulable: bool = False  # may change during training (a Schedule: value@epoch steps), read by the pieces each epoch
 
     def describe(self) -> str:
         """The accepted values, as said in an error message."""
@@ -64,29 +66,32 @@ class Rule:
             text += " (or one per layer, separated by '/')"
         if self.optional:
             text += ", or none"
+        if self.schedulable:
+            text += "; or a schedule of value@epoch steps such as 0@1,1e-3@51"
         return text
 
 
 PARAMETERS: dict[str, Rule] = {
     "hidden": Rule("hidden", "hidden layer sizes, e.g. 64x32; none = linear/logistic model"),
     "conv": Rule("hidden", "filters of each 3x3 convolution + 2x2 max-pool block before the dense layers (image data), e.g. 8x16"),
-    "conv_dropout": Rule("float", "dropout rate after each convolution's activation and after each pooling", 0.0, 1.0, closed_high=False),
+    "conv_dropout": Rule("float", "dropout rate after each convolution's activation and after each pooling", 0.0, 1.0, closed_high=False, schedulable=True),
     "activation": Rule("choice", "hidden activation", choices=("relu", "tanh", "gelu", "sigmoid", "elu", "leaky_relu")),
-    "dropout": Rule("float", "inverted dropout rate after each hidden activation", 0.0, 1.0, closed_high=False, per_layer=True),
-    "noise": Rule("float", "std of Gaussian noise added in training: one value = inputs only; input/h1/h2... per position", 0.0, per_layer=True),
+    "dropout": Rule("float", "inverted dropout rate after each hidden activation", 0.0, 1.0, closed_high=False, per_layer=True, schedulable=True),
+    "noise": Rule("float", "std of Gaussian noise added in training: one value = inputs only; input/h1/h2... per position", 0.0, per_layer=True, schedulable=True),
     "batchnorm": Rule("bool", "batch normalization after each hidden linear layer, before the activation"),
-    "l1": Rule("float", "L1 penalty strength: + l1 * sum|w|", 0.0, per_layer=True),
-    "l2": Rule("float", "L2 penalty strength: + l2 * sum w^2", 0.0, per_layer=True),
+    "l1": Rule("float", "L1 penalty strength: + l1 * sum|w|", 0.0, per_layer=True, schedulable=True),
+    "l2": Rule("float", "L2 penalty strength: + l2 * sum w^2", 0.0, per_layer=True, schedulable=True),
     "penalize_bias": Rule("bool", "also apply l1/l2 penalties to biases"),
-    "prox": Rule("float", "L1 by a proximal soft-threshold step after each update (exact zeros)", 0.0),
-    "weight_decay": Rule("float", "decoupled weight decay (AdamW semantics): w <- w - lr*wd*w", 0.0),
-    "max_norm": Rule("float", "max norm of each unit's incoming weight vector", 0.0, optional=True),
+    "prox": Rule("float", "L1 by a proximal soft-threshold step after each update (exact zeros)", 0.0, schedulable=True),
+    "weight_decay": Rule("float", "decoupled weight decay (AdamW semantics): w <- w - lr*wd*w", 0.0, schedulable=True),
+    "max_norm": Rule("float", "max norm of each unit's incoming weight vector", 0.0, optional=True, schedulable=True),
     "unit_norm": Rule("bool", "keep each unit's incoming weight vector at norm 1"),
     "non_neg": Rule("bool", "keep every weight >= 0"),
     "early_stopping": Rule("int", "patience in epochs (stop when the monitor has not improved)", 1.0, optional=True),
     "min_delta": Rule("float", "early stopping: smallest change that counts as an improvement", 0.0),
     "monitor": Rule("choice", "early stopping: the quantity watched", choices=("val_loss", "val_acc")),
     "restore_best": Rule("bool", "early stopping: restore the weights of the best epoch"),
+    "stop_epoch": Rule("int", "stop at the end of this epoch, keeping the last weights (stopping by hand in reglab explore)", 1.0, optional=True),
     "ensemble": Rule("int", "average of K independently trained networks", 1.0),
     "optimizer": Rule("choice", "optimizer", choices=("adam", "adamw", "sgd")),
     "lr": Rule("float", "learning rate", 0.0),
@@ -126,6 +131,7 @@ class Variant:
     min_delta: float = 0.0
     monitor: str = "val_loss"
     restore_best: bool = True
+    stop_epoch: int | None = None
     ensemble: int = 1
     optimizer: str = "adam"
     lr: float = 0.01
@@ -137,11 +143,11 @@ class Variant:
 
     def __post_init__(self) -> None:
         for key, rule in PARAMETERS.items():
-            object.__setattr__(self, key, _check(key, rule, getattr(self, key)))
-        for key in ("l1", "l2"):
-            _check_layer_count(key, getattr(self, key), len(self.hidden) + 1, "weight matrices")
-        _check_layer_count("dropout", self.dropout, len(self.hidden), "hidden layers")
-        _check_layer_count("noise", self.noise, len(self.hidden) + 1, "positions (input and hidden layers)")
+            object.__setattr__(self, key, _check_scheduled(key, rule, getattr(self, key)))
+        for key, count, what in (("l1", 1, "weight matrices"), ("l2", 1, "weight matrices"), ("dropout", 0, "hidden layers"),
+                                 ("noise", 1, "positions (input and hidden layers)")):
+            for value in _values(getattr(self, key)):
+                _check_layer_count(key, value, len(self.hidden) + count, what)
         if self.optimizer == "adamw" and self.weight_decay == 0.0:
             object.__setattr__(self, "weight_decay", ADAMW_DEFAULT_DECAY)
         if self.unit_norm and self.max_norm is not None:
@@ -165,7 +171,7 @@ class Variant:
         if text in ("", "baseline", "default"):
             return cls(name=name or ("baseline" if text else None))
         values: dict[str, Any] = {}
-        for item in text.split(","):
+        for item in _schedule_items(text.split(",")):
             key, eq, raw = item.partition("=")
             key = key.strip()
             if not eq:
@@ -177,7 +183,8 @@ class Variant:
                 raise ReglabError(_unknown_key(key))
             if key in values:
                 raise ReglabError(f"Variant key `{key}` is given twice in '{spec}'.")
-            values[key] = _from_text(key, PARAMETERS[key], raw.strip())
+            raw = raw.strip()
+            values[key] = raw if "@" in raw else _from_text(key, PARAMETERS[key], raw)  # a schedule: read by _check_scheduled
         return cls(name=name, **values)
 
     def replace(self, **changes: Any) -> Variant:
@@ -216,6 +223,17 @@ class Variant:
             if getattr(self, key) != getattr(default, key)
         ]
         return ",".join(parts)
+
+    @property
+    def schedules(self) -> dict[str, Schedule]:
+        """The keys that change during training, with their :class:`~reglab.schedule.Schedule`."""
+        return {key: value for key in PARAMETERS if isinstance(value := getattr(self, key), Schedule)}
+
+    def at_epoch(self, epoch: int) -> Variant:
+        """This variant with every schedule replaced by its value in force during ``epoch`` (the name kept)."""
+        if not self.schedules:
+            return self
+        return dataclasses.replace(self, **{key: schedule.at(epoch) for key, schedule in self.schedules.items()})
 
     def per_layer(self, key: str, count: int) -> tuple[float, ...]:
         """The value of a per-layer key expanded to ``count`` entries."""
@@ -266,6 +284,44 @@ def _from_text(key: str, rule: Rule, raw: str) -> Any:
         return lowered
     except ValueError:
         raise ReglabError(_bad_value(key, rule, raw)) from None
+
+
+def _schedule_items(items: list[str]) -> list[str]:
+    """Short-form items with a schedule's later steps (``1e-3@51``, no ``=``) joined to their key's item."""
+    joined: list[str] = []
+    for item in items:
+        if joined and "=" not in item and "@" in item:
+            joined[-1] += "," + item
+        else:
+            joined.append(item)
+    return joined
+
+
+def _check_scheduled(key: str, rule: Rule, value: Any) -> Any:
+    """:func:`_check` for a constant; for a schedule (or its text), every step checked and the whole normalized."""
+    if isinstance(value, str) and "@" in value:
+        value = Schedule(tuple((_epoch(key, epoch), _from_text(key, rule, text)) for text, epoch in split_steps(value)))
+    if not isinstance(value, Schedule):
+        return _check(key, rule, value)
+    if not rule.schedulable:
+        keys = ", ".join(name for name, r in PARAMETERS.items() if r.schedulable)
+        raise ReglabError(f"Variant key `{key}` cannot change during training; keys that take a schedule (value@epoch): {keys}.")
+    default = Variant.__dataclass_fields__[key].default
+    return normalized(key, [(epoch, _check(key, rule, step)) for epoch, step in value.steps], default)
+
+
+def _epoch(key: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ReglabError(
+            f"Invalid schedule for variant key `{key}`: expected value@epoch steps such as {key}=0@1,1e-3@51. Received epoch {text!r}"
+        ) from None
+
+
+def _values(value: Any) -> list[Any]:
+    """The values a key takes: a schedule's steps, or the constant."""
+    return [step for _, step in value.steps] if isinstance(value, Schedule) else [value]
 
 
 def _bad_value(key: str, rule: Rule, value: Any) -> str:
@@ -319,10 +375,14 @@ def _check_layer_count(key: str, value: PerLayer, count: int, what: str) -> None
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Schedule):
+        return value.text(_to_text)
     return list(value) if isinstance(value, tuple) else value
 
 
 def _to_text(value: Any) -> str:
+    if isinstance(value, Schedule):
+        return value.text(_to_text)
     if isinstance(value, tuple):
         if value == ():
             return "none"

@@ -122,6 +122,8 @@ def train_group(
         return h
 
     for epoch in range(first_epoch, group.epochs + 1):
+        for piece in regularizers:
+            piece.on_epoch_begin(epoch)
         model_active = active.repeat_interleave(members)
         lr = base_lr * model_active
         net.bn_momentum = (BN_MOMENTUM * model_active.float()).view(-1, 1, 1)

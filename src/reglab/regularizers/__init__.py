@@ -5,7 +5,7 @@ technique means one new module with a :class:`Regularizer` subclass, one entry
 here, and its variant key in :data:`reglab.variant.PARAMETERS`.
 """
 
-from reglab.regularizers.base import Regularizer, perturbs, total_penalty
+from reglab.regularizers.base import Regularizer, Scheduled, perturbs, total_penalty
 from reglab.regularizers.constraints import MaxNorm, NonNeg, UnitNorm
 from reglab.regularizers.decay import DecoupledWeightDecay
 from reglab.regularizers.penalties import L1Penalty, L2Penalty, l1_penalty, l2_penalty
@@ -28,7 +28,7 @@ REGISTRY: tuple[type[Regularizer], ...] = (
 
 def build_regularizers(variants) -> list[Regularizer]:
     """The regularizers used by at least one of these models, in :data:`REGISTRY` order."""
-    built = (cls.build(variants) for cls in REGISTRY)
+    built = (Scheduled.wrap(cls, variants) for cls in REGISTRY)
     return [piece for piece in built if piece is not None]
 
 

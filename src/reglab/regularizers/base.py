@@ -95,6 +95,59 @@ class Regularizer:
     def after_update(self, net: StackedMLP, steps: StepSizes) -> None:
         """In-place change of the weights after the optimizer step."""
 
+    def on_epoch_begin(self, epoch: int) -> None:
+        """Called by the engine before the first step of ``epoch`` (counted from 1)."""
+
+
+class Scheduled(Regularizer):
+    """A technique whose strengths follow schedules (:mod:`reglab.schedule`).
+
+    At the start of each epoch the technique is built again, by its own
+    :meth:`Regularizer.build`, from the values in force
+    (:meth:`~reglab.variant.Variant.at_epoch`) whenever they differ from the
+    last epoch's, and every hook goes to that build (none while no model uses
+    the technique).  Models without schedules keep their constants.
+    """
+
+    def __init__(self, kind: type[Regularizer], variants: Sequence[Variant]) -> None:
+        self.kind, self.variants = kind, list(variants)
+        self.current: Regularizer | None = None
+        self._in_force: list[Variant] | None = None
+        self.on_epoch_begin(1)
+
+    @classmethod
+    def wrap(cls, kind: type[Regularizer], variants: Sequence[Variant]) -> Regularizer | None:
+        """``kind`` for these models: its plain build without schedules, else scheduled when some epoch uses it."""
+        starts = sorted({epoch for v in variants for s in v.schedules.values() for epoch in s.epochs})
+        if not starts:
+            return kind.build(variants)
+        if all(kind.build([v.at_epoch(epoch) for v in variants]) is None for epoch in starts):
+            return None
+        return cls(kind, variants)
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        in_force = [v.at_epoch(epoch) for v in self.variants]
+        if in_force != self._in_force:
+            self.current, self._in_force = self.kind.build(in_force), in_force
+
+    def penalty(self, net: StackedMLP) -> Tensor | None:
+        return None if self.current is None else self.current.penalty(net)
+
+    def add_penalty_grad(self, net: StackedMLP, grads: list[Tensor]) -> None:
+        if self.current is not None:
+            self.current.add_penalty_grad(net, grads)
+
+    def perturb_affine(self, h: Tensor, position: str, streams: ModelStreams) -> tuple[Tensor | None, Tensor | None]:
+        return (None, None) if self.current is None else self.current.perturb_affine(h, position, streams)
+
+    def before_update(self, net: StackedMLP, lr: Tensor) -> None:
+        if self.current is not None:
+            self.current.before_update(net, lr)
+
+    def after_update(self, net: StackedMLP, steps: StepSizes) -> None:
+        if self.current is not None:
+            self.current.after_update(net, steps)
+
 
 def per_model(values: Sequence[float]) -> Tensor:
     """A per-model setting as a ``[K, 1, 1]`` tensor that broadcasts over stacked weights."""

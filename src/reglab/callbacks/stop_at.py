@@ -1,0 +1,46 @@
+"""Stopping at a given epoch (variant key ``stop_epoch``): how ``reglab explore`` records a stop by hand.
+
+A run with ``stop_epoch=E`` stops at the end of epoch ``E`` and keeps the
+weights it has then, while the other runs of its batch go on; its
+``stopped_epoch`` is ``E``.  Runs without it never stop here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor
+
+from reglab.callbacks.early_stopping import Decision
+from reglab.variant import Variant
+
+
+class StopAt:
+    """Stop each run at the end of its ``stop_epoch`` (``[R]``, ``inf`` = never)."""
+
+    def __init__(self, epochs: Tensor) -> None:
+        self.epochs = epochs
+        self.restore = torch.zeros(len(epochs), dtype=torch.bool)
+
+    @classmethod
+    def build(cls, variants: Sequence[Variant]) -> StopAt | None:
+        """The callback for these runs, or ``None`` if none has a ``stop_epoch``."""
+        if all(v.stop_epoch is None for v in variants):
+            return None
+        return cls(torch.tensor([math.inf if v.stop_epoch is None else float(v.stop_epoch) for v in variants]))
+
+    def on_train_begin(self) -> None:
+        """Nothing to reset: the decision depends on the epoch alone."""
+
+    def state_dict(self) -> dict[str, Tensor]:
+        return {}
+
+    def load_state_dict(self, state: dict[str, Tensor]) -> None:
+        """Stateless."""
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Tensor]) -> Decision:
+        """Stop the runs whose ``stop_epoch`` is ``epoch`` (or earlier)."""
+        stop = self.epochs <= epoch
+        return Decision(stop=stop, checkpoint=torch.zeros_like(stop))
