@@ -41,6 +41,8 @@ class Server:
         """Cancel every job and shut the server down."""
         for entry in self.explorer.entries.values():
             entry.job.cancel()
+        for entry in self.explorer.entries.values():
+            entry.job.wait_finished(10)
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(10)

@@ -154,6 +154,8 @@ class Job:
     def _train_group(self, g: int) -> None:
         resume: dict[tuple[int, ...], GroupState] | None = None
         try:
+            with self._lock:
+                self._hold(g)  # a job started paused trains nothing before its first step
             while True:
                 try:
                     found = _engine.train(self.dataset, list(self.variants), self.seeds, observe=lambda view: self._observe(g, view),
@@ -174,18 +176,22 @@ class Job:
                 self.status, self.error = "error", f"{type(error).__name__}: {error}"
                 self._bump()
 
+    def _hold(self, g: int) -> None:
+        """Wait (holding the lock) while the job is paused and group ``g`` has no step to take; raise if cancelled."""
+        while True:
+            if self.status in ("cancelled", "error"):
+                raise _Cancelled()
+            if not self._paused:
+                return
+            if self._credit[g] > 0:
+                self._credit[g] -= 1
+                return
+            self._lock.wait(0.5)
+
     def _observe(self, g: int, view: _engine.EpochView) -> None:
         self._record(g, view)
         with self._lock:
-            while True:
-                if self.status in ("cancelled", "error"):
-                    raise _Cancelled()
-                if not self._paused:
-                    break
-                if self._credit[g] > 0:
-                    self._credit[g] -= 1
-                    break
-                self._lock.wait(0.5)
+            self._hold(g)
             changes, self._pending[g] = self._pending[g], []
             if not changes:
                 return
