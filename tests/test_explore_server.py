@@ -113,6 +113,7 @@ def test_train_step_pause_change_stop_then_export_equals_compare(served, tmp_pat
     assert sum(one["variants"][0]["hist"]) == 2 * 2 * 8  # first layer of 2 seeds: 2 inputs x 8 units
     time.sleep(0.4)
     assert server.explorer.entries[job].job.traces[0].epoch == 1  # paused: no epoch without a step
+    assert server.explorer.entries[job].job.holding == {0}
 
     assert client.post(f"/api/jobs/{job}/change", {"variant": 0, "key": "l2", "value": "1e-3"})[0] == 200
     assert client.post(f"/api/jobs/{job}/resume")[0] == 200
@@ -122,7 +123,9 @@ def test_train_step_pause_change_stop_then_export_equals_compare(served, tmp_pat
 
     assert client.post(f"/api/jobs/{job}/pause")[0] == 200
     paused = server.explorer.entries[job].job
-    time.sleep(0.3)
+    deadline = time.monotonic() + 30
+    while len(paused.holding) < len(paused.plan) and time.monotonic() < deadline:
+        time.sleep(0.02)
     held = paused.traces[1].epoch
     time.sleep(0.4)
     assert paused.traces[1].epoch == held

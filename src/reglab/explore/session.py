@@ -84,6 +84,8 @@ class Job:
         self.started = time.monotonic()
         self.first_frame_s: float | None = None
         self._on_finish = on_finish
+        self.holding: set[int] = set()
+        """Groups waiting while the job is paused."""
         self._lock = threading.Condition()
         self._paused = paused
         self._credit = [0] * len(self.plan)
@@ -186,7 +188,11 @@ class Job:
             if self._credit[g] > 0:
                 self._credit[g] -= 1
                 return
-            self._lock.wait(0.5)
+            self.holding.add(g)
+            try:
+                self._lock.wait(0.5)
+            finally:
+                self.holding.discard(g)
 
     def _observe(self, g: int, view: _engine.EpochView) -> None:
         self._record(g, view)

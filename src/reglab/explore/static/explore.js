@@ -222,7 +222,11 @@ function changed() { writeHash(); }
 // -- training ---------------------------------------------------------------------------------------
 async function play() {
   showError("");
-  if (job && job.status === "paused") { await api(`/api/jobs/${job.id}/resume`, {method: "POST"}); return; }
+  if (job && job.status === "paused") {
+    job.follow = true;
+    await api(`/api/jobs/${job.id}/resume`, {method: "POST"}).catch((e) => showError(e.message));
+    return;
+  }
   if (job && job.status === "running") return;
   await start(false);
 }
