@@ -45,12 +45,13 @@ def explore_command(
 
         from reglab.explore.server import serve
         from reglab.explore.state import CSV_NAME
+        from reglab.report.command import option_text
 
         source = csv_path(dataset) if dataset else None
         csv = source if source is not None and source.lower().endswith(".csv") else None
         options = dataset_options(n_samples, noise, train_size, None, option or [])
         pairs: list[tuple[str, str]] = [("dataset", CSV_NAME if csv else (dataset or "moons"))]
-        pairs += [(key, str(value).lower() if isinstance(value, bool) else str(value)) for key, value in options.items()]
+        pairs += [(key, option_text(value)) for key, value in options.items()]
         if epochs is not None:
             pairs.append(("epochs", str(epochs)))
         if preset is not None:

@@ -204,8 +204,8 @@ def create_app(explorer: Explorer, *, token: str, hosts: set[str] | frozenset[st
             value = data.get("value")
             if action == "change" and (isinstance(value, (dict, list)) or value is None):
                 raise ReglabError(f"Invalid value for `value`: expected a number or its text. Received: {value!r}")
-            variant = job.change(Change(_variant_index(data), key, value))
-            return JSONResponse({"status": job.status, "spec": variant.label, "settings": variant.short_form()})
+            job.change(Change(_variant_index(data), key, value))
+            return JSONResponse({"status": job.status, "applies": "at the variant's next epoch"})
         else:
             raise NotFound(f"error: no action {action!r}; actions: pause, resume, step, change, stop.")
         return JSONResponse({"status": job.status})

@@ -27,6 +27,7 @@ from reglab.engine.checkpoint import GroupState
 from reglab.errors import ReglabError
 from reglab.explore import _engine
 from reglab.explore.frames import Snapshot, VariantTrace, encode_grid, histogram, plane
+from reglab.report.command import option_text
 from reglab.run import Run
 from reglab.schedule import split_steps
 from reglab.variant import PARAMETERS, Variant
@@ -126,8 +127,8 @@ class Job:
                 self.status = "cancelled"
                 self._bump()
 
-    def change(self, change: Change) -> Variant:
-        """Queue a live change for the variant's group; returns the variant as it will be once applied.
+    def change(self, change: Change) -> None:
+        """Queue a live change; the variant's group applies it at its next epoch (frames then show the schedule).
 
         Raises:
             ReglabError: an unknown variant, a key that cannot change while training, a bad value,
@@ -140,10 +141,9 @@ class Job:
                 raise ReglabError(f"No variant {change.variant}: this page has variants 0 to {len(self.variants) - 1}.")
             group = self._group_of(change.variant)
             epoch = self.traces[change.variant].epoch + 1
-            preview = self._apply(self.variants[change.variant], change, epoch)  # checked now, applied by the group
+            self._apply(self.variants[change.variant], change, epoch)  # checked now, applied by the group
             self._pending[group].append(change)
             self._bump()
-            return preview
 
     def wait_finished(self, timeout: float | None = None) -> bool:
         """Block until every group has ended; True if they have."""
@@ -331,9 +331,7 @@ def with_step(variant: Variant, key: str, epoch: int, value: Any) -> Variant:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return "/".join(str(v) for v in value)
-    return "none" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    return "/".join(str(v) for v in value) if isinstance(value, list) else option_text(value)
 
 
 def spec_text(variant: Variant) -> str:

@@ -36,6 +36,7 @@ from reglab.data import Dataset, dataset_catalog, load_dataset
 from reglab.errors import ReglabError, did_you_mean
 from reglab.explore import limits
 from reglab.presets import DEFAULT_PRESET, get_preset
+from reglab.report.command import option_text
 from reglab.variant import PARAMETERS, Variant, parse_variants
 
 NETWORK_KEYS = ("hidden", "activation", "optimizer", "lr", "batch_size", "epochs")
@@ -103,8 +104,8 @@ class Setup:
     def to_query(self) -> str:
         """The set-up as a query string (what :func:`parse_setup` reads back)."""
         pairs: list[tuple[str, str]] = [("dataset", self.dataset)]
-        pairs += [(key, _text(value)) for key, value in self.options.items()]
-        pairs += [(key, _text(value)) for key, value in self.base.items()]
+        pairs += [(key, option_text(value)) for key, value in self.options.items()]
+        pairs += [(key, option_text(value)) for key, value in self.base.items()]
         pairs += [("variant", spec) for spec in self.specs]
         pairs += [("seeds", str(self.seeds)), ("grid", str(self.grid))]
         if self.hide:
@@ -211,8 +212,3 @@ def _check_work(variants: Sequence[Variant], seeds: int, options: dict[str, Any]
     if isinstance(rows, int) and rows > limits.MAX_ROWS:
         raise ReglabError(f"Invalid value for `n_samples`: reglab explore generates at most {limits.MAX_ROWS} rows. Received: n_samples={rows}")
 
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    return "none" if value is None else str(value)
