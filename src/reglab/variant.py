@@ -14,146 +14,112 @@ Per-layer values are written with ``/``: ``l1=1e-3/0/0`` gives one strength per
 weight matrix (input→h1, h1→h2, h2→output); ``dropout=0.3/0.1`` one rate per
 hidden layer.  A single value applies to all of them.
 
-Every value is checked in one place (:data:`PARAMETERS`), before any training;
-an unknown key or an impossible value raises :class:`~reglab.errors.ReglabError`
-naming the key, the allowed range and the value received.
+The keys are :data:`PARAMETERS`: the core keys declared here (architecture,
+ensemble, optimizer, schedule) and the keys each piece declares in its own
+file (:data:`reglab.regularizers.REGISTRY`, :data:`reglab.callbacks.CALLBACKS`).
+The class is generated from that table, one frozen dataclass field per key,
+so a key is written once.  Every value is checked by its rule
+(:mod:`reglab.rules`) before any training; an unknown key or an impossible
+value raises :class:`~reglab.errors.ReglabError` naming the key, the allowed
+range and the value received.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from reglab.callbacks import CALLBACKS
 from reglab.errors import ReglabError, did_you_mean
+from reglab.pieces.interface import Key, Sweep
+from reglab.regularizers import REGISTRY
+from reglab.rules import AnyOf, Flag, Interval, Invalid, OneOf, PerLayer, Sizes, invalid_key
 from reglab.schedule import Schedule, normalized, split_steps
 
-PerLayer = float | tuple[float, ...]
+PerLayerValue = float | tuple[float, ...]
 
-ADAMW_DEFAULT_DECAY = 0.01
-"""`optimizer=adamw` with no `weight_decay` uses PyTorch's AdamW default."""
+MAX_EPOCHS = 1_000_000
+MAX_ENSEMBLE = 1_000
+MAX_BATCH = 1_000_000_000
 
+ARCHITECTURE: tuple[Key, ...] = (
+    Key("hidden", Sizes(), (64, 32), "hidden layer sizes, e.g. 64x32; none = linear/logistic model",
+        sweep=Sweep("smaller", "hidden units (total)", "hidden width w (every layer of the base) or sizes such as 16x8")),
+    Key("conv", Sizes(largest=1024, most=8), (),
+        "filters of each 3x3 convolution + 2x2 max-pool block before the dense layers (image data), e.g. 8x16"),
+    Key("activation", OneOf(("relu", "tanh", "gelu", "sigmoid", "elu", "leaky_relu")), "relu", "hidden activation"),
+    Key("batchnorm", Flag(), False, "batch normalization after each hidden linear layer, before the activation"),
+    Key("init_scale", Interval(float, 0.0, 100.0, "right"), 1.0,
+        "multiplies the Glorot-uniform bound of the initial weights (1 = Keras' default)",
+        reason="a scale of 0 starts every weight at zero", listed_at_default=False),
+)
+"""Core keys that shape the network."""
 
-@dataclass(frozen=True)
-class Rule:
-    """How one variant key is parsed from text and which values it accepts."""
+TRAINING: tuple[Key, ...] = (
+    Key("ensemble", Interval(int, 1, MAX_ENSEMBLE, "both", integral_floats=True), 1,
+        "average of K independently trained networks"),
+    Key("optimizer", OneOf(("adam", "adamw", "sgd")), "adam", "optimizer"),
+    Key("lr", Interval(float, 0.0, None, "neither"), 0.01, "learning rate",
+        reason="a learning rate of 0 never moves the weights"),
+    Key("momentum", Interval(float, 0.0, 1.0, "left"), 0.9, "SGD momentum"),
+    Key("batch_size", AnyOf((Interval(int, 1, MAX_BATCH, "both"), OneOf(("full",))), text="a positive integer or 'full'"),
+        32, "minibatch size, or full"),
+    Key("epochs", Interval(int, 1, MAX_EPOCHS, "both", integral_floats=True), 500, "number of training epochs"),
+    Key("loss", OneOf(("auto", "bce", "cross_entropy", "mse")), "auto",
+        "data loss; auto = BCE / cross-entropy / MSE by task"),
+)
+"""Core keys of the ensemble, optimizer and schedule."""
 
-    kind: str  # "float", "int", "bool", "choice", "hidden", "batch"
-    help: str
-    low: float | None = None
-    high: float | None = None
-    closed_high: bool = True
-    choices: tuple[str, ...] = ()
-    per_layer: bool = False
-    optional: bool = False  # None allowed (meaning "off")
-    schedulable: bool = False  # may change during training (a Schedule: value@epoch steps), read by the pieces each epoch
-
-    def describe(self) -> str:
-        """The accepted values, as said in an error message."""
-        if self.kind == "choice":
-            return "one of {" + ", ".join(self.choices) + "}"
-        if self.kind == "bool":
-            return "true or false"
-        if self.kind == "hidden":
-            return "layer sizes such as 64x32, or none"
-        if self.kind == "batch":
-            return "a positive integer or 'full'"
-        high = "inf)" if self.high is None else f"{self.high:g}{']' if self.closed_high else ')'}"
-        noun = "an integer" if self.kind == "int" else "a float"
-        text = f"{noun} in [{self.low:g}, {high}"
-        if self.per_layer:
-            text += " (or one per layer, separated by '/')"
-        if self.optional:
-            text += ", or none"
-        if self.schedulable:
-            text += "; or a schedule of value@epoch steps such as 0@1,1e-3@51"
-        return text
+PIECES = (*REGISTRY, *CALLBACKS)
+"""Every piece that declares variant keys, in table order."""
 
 
-PARAMETERS: dict[str, Rule] = {
-    "hidden": Rule("hidden", "hidden layer sizes, e.g. 64x32; none = linear/logistic model"),
-    "conv": Rule("hidden", "filters of each 3x3 convolution + 2x2 max-pool block before the dense layers (image data), e.g. 8x16"),
-    "conv_dropout": Rule("float", "dropout rate after each convolution's activation and after each pooling", 0.0, 1.0, closed_high=False, schedulable=True),
-    "activation": Rule("choice", "hidden activation", choices=("relu", "tanh", "gelu", "sigmoid", "elu", "leaky_relu")),
-    "dropout": Rule("float", "inverted dropout rate after each hidden activation", 0.0, 1.0, closed_high=False, per_layer=True, schedulable=True),
-    "noise": Rule("float", "std of Gaussian noise added in training: one value = inputs only; input/h1/h2... per position", 0.0, per_layer=True, schedulable=True),
-    "batchnorm": Rule("bool", "batch normalization after each hidden linear layer, before the activation"),
-    "l1": Rule("float", "L1 penalty strength: + l1 * sum|w|", 0.0, per_layer=True, schedulable=True),
-    "l2": Rule("float", "L2 penalty strength: + l2 * sum w^2", 0.0, per_layer=True, schedulable=True),
-    "penalize_bias": Rule("bool", "also apply l1/l2 penalties to biases"),
-    "prox": Rule("float", "L1 by a proximal soft-threshold step after each update (exact zeros)", 0.0, schedulable=True),
-    "weight_decay": Rule("float", "decoupled weight decay (AdamW semantics): w <- w - lr*wd*w", 0.0, schedulable=True),
-    "max_norm": Rule("float", "max norm of each unit's incoming weight vector", 0.0, optional=True, schedulable=True),
-    "unit_norm": Rule("bool", "keep each unit's incoming weight vector at norm 1"),
-    "non_neg": Rule("bool", "keep every weight >= 0"),
-    "early_stopping": Rule("int", "patience in epochs (stop when the monitor has not improved)", 1.0, optional=True),
-    "min_delta": Rule("float", "early stopping: smallest change that counts as an improvement", 0.0),
-    "monitor": Rule("choice", "early stopping: the quantity watched", choices=("val_loss", "val_acc")),
-    "restore_best": Rule("bool", "early stopping: restore the weights of the best epoch"),
-    "stop_epoch": Rule("int", "stop at the end of this epoch, keeping the last weights (stopping by hand in reglab explore)", 1.0, optional=True),
-    "ensemble": Rule("int", "average of K independently trained networks", 1.0),
-    "optimizer": Rule("choice", "optimizer", choices=("adam", "adamw", "sgd")),
-    "lr": Rule("float", "learning rate", 0.0),
-    "momentum": Rule("float", "SGD momentum", 0.0, 1.0, closed_high=False),
-    "batch_size": Rule("batch", "minibatch size, or full"),
-    "epochs": Rule("int", "number of training epochs", 1.0),
-    "loss": Rule("choice", "data loss; auto = BCE / cross-entropy / MSE by task", choices=("auto", "bce", "cross_entropy", "mse")),
-}
+def _assemble(groups: list[tuple[Key, ...]]) -> dict[str, Key]:
+    """The key table: the groups in order, each key with ``after`` moved behind that key; a name declared twice is a bug."""
+    table: dict[str, Key] = {}
+    placed: list[Key] = []
+    for key in (key for group in groups for key in group):
+        if key.name in table:
+            if table[key.name] is not key:
+                raise AssertionError(f"variant key `{key.name}` is declared twice")
+            continue
+        table[key.name] = key
+        placed.append(key)
+    ordered = [key for key in placed if key.after is None]
+    for key in (key for key in placed if key.after is not None):
+        ordered.insert(ordered.index(table[key.after]) + 1, key)
+    return {key.name: key for key in ordered}
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One configuration: architecture, regularization, optimizer, schedule.
+PARAMETERS: dict[str, Key] = _assemble([ARCHITECTURE, *(piece.keys for piece in PIECES), TRAINING])
+"""Every variant key by name: its rule, default, help and sweep direction."""
 
-    Attributes are the keys of :data:`PARAMETERS`; ``name`` is a label for
-    tables and figures (default: the short form of what differs from the
-    defaults, or ``"baseline"``).
-    """
+SCHEDULABLE: frozenset[str] = frozenset(key.name for piece in REGISTRY for key in piece.keys)
+"""The keys that may follow a :class:`~reglab.schedule.Schedule`: those the regularizers read, which
+rebuild themselves from the values in force at each epoch (:mod:`reglab.pieces.scheduled`)."""
 
-    name: str | None = None
-    hidden: tuple[int, ...] = (64, 32)
-    conv: tuple[int, ...] = ()
-    conv_dropout: float = 0.0
-    activation: str = "relu"
-    dropout: PerLayer = 0.0
-    noise: PerLayer = 0.0
-    batchnorm: bool = False
-    l1: PerLayer = 0.0
-    l2: PerLayer = 0.0
-    penalize_bias: bool = False
-    prox: float = 0.0
-    weight_decay: float = 0.0
-    max_norm: float | None = None
-    unit_norm: bool = False
-    non_neg: bool = False
-    early_stopping: int | None = None
-    min_delta: float = 0.0
-    monitor: str = "val_loss"
-    restore_best: bool = True
-    stop_epoch: int | None = None
-    ensemble: int = 1
-    optimizer: str = "adam"
-    lr: float = 0.01
-    momentum: float = 0.9
-    batch_size: int | str = 32
-    epochs: int = 500
-    loss: str = "auto"
-    _label: str = field(default="", init=False, repr=False, compare=False)
+
+class _VariantMethods:
+    """The behaviour of :class:`Variant`; the fields come from :data:`PARAMETERS`."""
+
+    name: str | None
+    _label: str
 
     def __post_init__(self) -> None:
-        for key, rule in PARAMETERS.items():
-            object.__setattr__(self, key, _check_scheduled(key, rule, getattr(self, key)))
-        for key, count, what in (("l1", 1, "weight matrices"), ("l2", 1, "weight matrices"), ("dropout", 0, "hidden layers"),
-                                 ("noise", 1, "positions (input and hidden layers)")):
-            for value in _values(getattr(self, key)):
-                _check_layer_count(key, value, len(self.hidden) + count, what)
-        if self.optimizer == "adamw" and self.weight_decay == 0.0:
-            object.__setattr__(self, "weight_decay", ADAMW_DEFAULT_DECAY)
-        if self.unit_norm and self.max_norm is not None:
-            raise ReglabError("Variant keys `unit_norm` and `max_norm` conflict: choose one constraint.")
-        label = self.name or self.short_form() or "baseline"
-        object.__setattr__(self, "_label", label)
+        values = {key: _checked_scheduled(spec, getattr(self, key)) for key, spec in PARAMETERS.items()}
+        try:
+            for key, spec in PARAMETERS.items():
+                if isinstance(spec.rule, PerLayer):
+                    for value in _values(values[key]):
+                        spec.rule.check_count(key, value, values)
+            for piece in REGISTRY:
+                piece.settle(values)
+        except Invalid as problem:
+            raise ReglabError(str(problem)) from None
+        for key, value in values.items():
+            object.__setattr__(self, key, value)
+        object.__setattr__(self, "_label", self.name or self.short_form() or "baseline")
 
     # -- construction -----------------------------------------------------
     @classmethod
@@ -184,7 +150,7 @@ class Variant:
             if key in values:
                 raise ReglabError(f"Variant key `{key}` is given twice in '{spec}'.")
             raw = raw.strip()
-            values[key] = raw if "@" in raw else _from_text(key, PARAMETERS[key], raw)  # a schedule: read by _check_scheduled
+            values[key] = raw if "@" in raw else _from_text(PARAMETERS[key], raw)  # a schedule: read by _checked_scheduled
         return cls(name=name, **values)
 
     def replace(self, **changes: Any) -> Variant:
@@ -202,8 +168,17 @@ class Variant:
         return self._label
 
     def settings(self) -> dict[str, Any]:
-        """Every key with its resolved value (JSON-friendly), without the name."""
-        return {key: _jsonable(getattr(self, key)) for key in PARAMETERS}
+        """Every key with its resolved value (JSON-friendly), without the name.
+
+        A key declared with ``listed_at_default=False`` appears only when it
+        differs from its default, so the run keys of runs stored before it
+        existed stay the same.
+        """
+        return {
+            key: _jsonable(getattr(self, key))
+            for key, spec in PARAMETERS.items()
+            if spec.listed_at_default or getattr(self, key) != spec.default
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """``settings()`` plus the name; inverse of :meth:`from_dict`."""
@@ -216,36 +191,29 @@ class Variant:
 
     def short_form(self) -> str:
         """The keys that differ from the defaults, in the short form."""
-        default = _DEFAULTS
         parts = [
             f"{key}={_to_text(getattr(self, key))}"
             for key in PARAMETERS
-            if getattr(self, key) != getattr(default, key)
+            if getattr(self, key) != getattr(_DEFAULTS, key)
         ]
         return ",".join(parts)
 
     @property
     def schedules(self) -> dict[str, Schedule]:
         """The keys that change during training, with their :class:`~reglab.schedule.Schedule`."""
-        return {key: value for key in PARAMETERS if isinstance(value := getattr(self, key), Schedule)}
+        return {key: value for key in SCHEDULABLE if isinstance(value := getattr(self, key), Schedule)}
 
     def at_epoch(self, epoch: int) -> Variant:
-        """This variant with every schedule replaced by its value in force during ``epoch`` (the name kept)."""
-        if not self.schedules:
+        """This variant with every schedule replaced by its value during ``epoch`` (the name kept)."""
+        schedules = self.schedules
+        if not schedules:
             return self
-        return dataclasses.replace(self, **{key: schedule.at(epoch) for key, schedule in self.schedules.items()})
+        return dataclasses.replace(self, **{key: schedule.at(epoch) for key, schedule in schedules.items()})
 
     def per_layer(self, key: str, count: int) -> tuple[float, ...]:
         """The value of a per-layer key expanded to ``count`` entries."""
         value = getattr(self, key)
         return tuple(value) if isinstance(value, tuple) else (float(value),) * count
-
-    def noise_per_position(self) -> tuple[float, ...]:
-        """Noise std at the input and after each hidden layer; one value = input only."""
-        positions = len(self.hidden) + 1
-        if isinstance(self.noise, tuple):
-            return self.noise
-        return (float(self.noise),) + (0.0,) * (positions - 1)
 
     def __str__(self) -> str:
         return self.label
@@ -255,35 +223,12 @@ def _unknown_key(key: str) -> str:
     return f"Unknown variant key `{key}`.{did_you_mean(key, PARAMETERS)} Valid keys: {', '.join(PARAMETERS)}."
 
 
-def _from_text(key: str, rule: Rule, raw: str) -> Any:
-    """Turn the text of one short-form value into a Python value (checked later)."""
-    lowered = raw.lower()
-    if rule.optional and lowered in ("none", "off", ""):
-        return None
+def _from_text(spec: Key, raw: str) -> Any:
+    """Turn the text of one short-form value into a Python value (checked when the variant is built)."""
     try:
-        if rule.kind == "hidden":
-            if lowered in ("none", "0", ""):
-                return ()
-            return tuple(int(part) for part in lowered.split("x"))
-        if rule.kind == "bool":
-            if lowered in ("true", "1", "yes", "on"):
-                return True
-            if lowered in ("false", "0", "no", "off"):
-                return False
-            raise ValueError(raw)
-        if rule.kind == "batch":
-            return "full" if lowered == "full" else int(raw)
-        if rule.kind == "int":
-            number = float(raw)
-            if number != int(number):
-                raise ValueError(raw)
-            return int(number)
-        if rule.kind == "float":
-            parts = tuple(float(part) for part in raw.split("/"))
-            return parts[0] if len(parts) == 1 else parts
-        return lowered
-    except ValueError:
-        raise ReglabError(_bad_value(key, rule, raw)) from None
+        return spec.rule.parse(raw)
+    except Invalid:
+        raise ReglabError(invalid_key(spec.name, spec.rule, raw)) from None
 
 
 def _schedule_items(items: list[str]) -> list[str]:
@@ -297,17 +242,18 @@ def _schedule_items(items: list[str]) -> list[str]:
     return joined
 
 
-def _check_scheduled(key: str, rule: Rule, value: Any) -> Any:
-    """:func:`_check` for a constant; for a schedule (or its text), every step checked and the whole normalized."""
+def _checked_scheduled(spec: Key, value: Any) -> Any:
+    """:func:`_checked` for a constant; a schedule (or its text) step by step, then normalized."""
     if isinstance(value, str) and "@" in value:
-        value = Schedule(tuple((_epoch(key, epoch), _from_text(key, rule, text)) for text, epoch in split_steps(value)))
+        value = Schedule(tuple((_epoch(spec.name, epoch), _from_text(spec, text)) for text, epoch in split_steps(value)))
     if not isinstance(value, Schedule):
-        return _check(key, rule, value)
-    if not rule.schedulable:
-        keys = ", ".join(name for name, r in PARAMETERS.items() if r.schedulable)
-        raise ReglabError(f"Variant key `{key}` cannot change during training; keys that take a schedule (value@epoch): {keys}.")
-    default = Variant.__dataclass_fields__[key].default
-    return normalized(key, [(epoch, _check(key, rule, step)) for epoch, step in value.steps], default)
+        return _checked(spec, value)
+    if spec.name not in SCHEDULABLE:
+        raise ReglabError(
+            f"Variant key `{spec.name}` cannot change during training; keys that take a schedule (value@epoch): "
+            f"{', '.join(key for key in PARAMETERS if key in SCHEDULABLE)}."
+        )
+    return normalized(spec.name, [(epoch, _checked(spec, step)) for epoch, step in value.steps], spec.default)
 
 
 def _epoch(key: str, text: str) -> int:
@@ -315,7 +261,8 @@ def _epoch(key: str, text: str) -> int:
         return int(text)
     except ValueError:
         raise ReglabError(
-            f"Invalid schedule for variant key `{key}`: expected value@epoch steps such as {key}=0@1,1e-3@51. Received epoch {text!r}"
+            f"Invalid schedule for variant key `{key}`: expected value@epoch steps such as {key}=0@1,1e-3@51. "
+            f"Received epoch {text!r}"
         ) from None
 
 
@@ -324,54 +271,15 @@ def _values(value: Any) -> list[Any]:
     return [step for _, step in value.steps] if isinstance(value, Schedule) else [value]
 
 
-def _bad_value(key: str, rule: Rule, value: Any) -> str:
-    return f"Invalid value for variant key `{key}`: expected {rule.describe()}. Received: {key}={value!r}"
-
-
-def _check(key: str, rule: Rule, value: Any) -> Any:
-    """Validate and normalize one value against its rule; raise a ReglabError if bad."""
-    bad = ReglabError(_bad_value(key, rule, value))
-    if value is None:
-        if rule.optional:
-            return None
-        raise bad
-    if rule.kind == "choice":
-        if value not in rule.choices:
-            raise ReglabError(_bad_value(key, rule, value) + did_you_mean(str(value), rule.choices))
-        return value
-    if rule.kind == "bool":
-        if not isinstance(value, bool):
-            raise bad
-        return value
-    if rule.kind == "hidden":
-        sizes = (value,) if isinstance(value, int) else tuple(value)
-        if not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
-            raise bad
-        return sizes
-    if rule.kind == "batch":
-        if value == "full" or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
-            return value
-        raise bad
-    values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
-    if len(values) > 1 and not rule.per_layer:
-        raise bad
-    checked = []
-    for number in values:
-        if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
-            raise bad
-        if rule.kind == "int" and number != int(number):
-            raise bad
-        if number < rule.low or (rule.high is not None and (number > rule.high or (number == rule.high and not rule.closed_high))):
-            raise bad
-        checked.append(int(number) if rule.kind == "int" else float(number))
-    return tuple(checked) if len(checked) > 1 else checked[0]
-
-
-def _check_layer_count(key: str, value: PerLayer, count: int, what: str) -> None:
-    if isinstance(value, tuple) and len(value) != count:
-        raise ReglabError(
-            f"Variant key `{key}` has {len(value)} per-layer values but this network has {count} {what}."
-        )
+def _checked(spec: Key, value: Any) -> Any:
+    """``value`` validated and normalized by the key's rule; a ReglabError naming the key if refused."""
+    try:
+        return spec.rule.check(value)
+    except Invalid as problem:
+        message = invalid_key(spec.name, spec.rule, value, spec.reason or str(problem))
+        if isinstance(spec.rule, OneOf):
+            message += did_you_mean(str(value), [str(v) for v in spec.rule.values])
+        raise ReglabError(message) from None
 
 
 def _jsonable(value: Any) -> Any:
@@ -394,6 +302,31 @@ def _to_text(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return "none" if value is None else str(value)
+
+
+def _key_lines() -> str:
+    return "\n".join(f"    {key}: {spec.help} (default {_to_text(spec.default)})" for key, spec in PARAMETERS.items())
+
+
+Variant = dataclasses.make_dataclass(
+    "Variant",
+    [
+        ("name", "str | None", field(default=None)),
+        *((key, "Any", field(default=spec.default)) for key, spec in PARAMETERS.items()),
+        ("_label", "str", field(default="", init=False, repr=False, compare=False)),
+    ],
+    bases=(_VariantMethods,),
+    frozen=True,
+    namespace={
+        "__module__": __name__,
+        "__doc__": (
+            "One configuration: architecture, regularization, optimizer, schedule.\n\n"
+            "Attributes are the keys of :data:`PARAMETERS`; ``name`` is a label for tables and figures\n"
+            "(default: the short form of what differs from the defaults, or ``\"baseline\"``).\n\n"
+            "Keys:\n" + _key_lines()
+        ),
+    },
+)
 
 
 def parse_variants(specs: list[str | Variant]) -> list[Variant]:

@@ -14,18 +14,25 @@ import torch
 from torch import Tensor
 
 from reglab.callbacks.early_stopping import Decision
-from reglab.variant import Variant
+from reglab.pieces.interface import Key, VariantView
+from reglab.rules import Interval, Optional
 
 
 class StopAt:
     """Stop each run at the end of its ``stop_epoch`` (``[R]``, ``inf`` = never)."""
+
+    keys = (
+        Key("stop_epoch", Optional(Interval(int, 1, None, "left", integral_floats=True)), None,
+            "stop at the end of this epoch, keeping the last weights (stopping by hand in reglab explore)",
+            listed_at_default=False),
+    )
 
     def __init__(self, epochs: Tensor) -> None:
         self.epochs = epochs
         self.restore = torch.zeros(len(epochs), dtype=torch.bool)
 
     @classmethod
-    def build(cls, variants: Sequence[Variant]) -> StopAt | None:
+    def build(cls, variants: Sequence[VariantView]) -> StopAt | None:
         """The callback for these runs, or ``None`` if none has a ``stop_epoch``."""
         if all(v.stop_epoch is None for v in variants):
             return None

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from reglab.api import build_pieces
 from reglab.engine.checkpoint import GroupState
 from reglab.engine.objective import run_log_probs, run_predictions
 from reglab.engine.plan import Group, RunSpec, make_groups
@@ -116,7 +117,8 @@ def train(
             continue
         key = tuple(spec.index for spec in group.runs)
         state = (resume or {}).get(key)
-        outcomes = train_group(group, splits, dataset.task, resume=state, checkpoint=_Observer(group, dataset.task, observe))
+        outcomes = train_group(group, splits, dataset.task, resume=state, checkpoint=_Observer(group, dataset.task, observe),
+                               pieces=build_pieces(group))
         for spec, outcome in zip(group.runs, outcomes):
             results[spec.index] = Run(spec.variant, spec.seed, outcome.history, outcome.metrics, dataset.task,
                                       group.arch, outcome.members)

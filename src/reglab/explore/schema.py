@@ -2,12 +2,11 @@
 
 Nothing here names a technique: a key added to :data:`reglab.variant.PARAMETERS`
 appears in the page with its rule (kind, range, choices, per-layer, optional,
-schedulable) and its default, without front-end work.
+schedulable: :data:`reglab.variant.SCHEDULABLE`) and its default, without front-end work.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from reglab.data import dataset_catalog
@@ -17,19 +16,37 @@ from reglab.explore import limits
 from reglab.explore.frames import HIST_BINS, HIST_HIGH, HIST_LOW
 from reglab.explore.state import CSV_NAME, DEFAULT_GRID, DEFAULT_SEEDS, NETWORK_KEYS, PANELS, DataChoice
 from reglab.presets import DEFAULT_PRESET, PRESETS
-from reglab.variant import PARAMETERS, Variant
+from reglab.pieces.interface import Key
+from reglab.rules import Flag, Interval, OneOf, Optional, PerLayer
+from reglab.variant import PARAMETERS, SCHEDULABLE, Variant
+
+
+def key_entry(name: str, key: Key, default: Any) -> dict[str, Any]:
+    """One variant key as the page needs it: the kind of control and its range, from the key's rule."""
+    rule, optional, per_layer = key.rule, False, False
+    while isinstance(rule, (Optional, PerLayer)):
+        optional |= isinstance(rule, Optional)
+        per_layer |= isinstance(rule, PerLayer)
+        rule = rule.rule
+    entry: dict[str, Any] = {
+        "key": name, "help": key.help, "accepts": key.rule.describe(), "default": default, "optional": optional,
+        "per_layer": per_layer, "schedulable": name in SCHEDULABLE, "network": name in NETWORK_KEYS,
+        "kind": "text", "low": None, "high": None, "closed_high": True, "choices": [],
+    }
+    if isinstance(rule, Interval):
+        entry.update(kind="float" if rule.kind is float else "int", low=rule.low, high=rule.high,
+                     closed_high=rule.closed in ("both", "right"))
+    elif isinstance(rule, Flag):
+        entry["kind"] = "bool"
+    elif isinstance(rule, OneOf):
+        entry.update(kind="choice", choices=[str(v) for v in rule.values])
+    return entry
 
 
 def schema(choice: DataChoice) -> dict[str, Any]:
     """The JSON the page reads at start (``GET /api/schema``)."""
     defaults = Variant().settings()
-    keys = [
-        {"key": key, "kind": rule.kind, "help": rule.help, "accepts": rule.describe(), "default": defaults[key],
-         "low": rule.low, "high": None if rule.high is None or math.isinf(rule.high) else rule.high,
-         "closed_high": rule.closed_high, "choices": list(rule.choices), "per_layer": rule.per_layer,
-         "optional": rule.optional, "schedulable": rule.schedulable, "network": key in NETWORK_KEYS}
-        for key, rule in PARAMETERS.items()
-    ]
+    keys = [key_entry(name, key, defaults.get(name, key.default)) for name, key in PARAMETERS.items()]
     catalog = {info.name: info for info in dataset_catalog()}
     datasets = []
     for name in choice.names:

@@ -30,7 +30,7 @@ from reglab.explore.frames import Snapshot, VariantTrace, encode_grid, histogram
 from reglab.report.command import option_text
 from reglab.run import Run
 from reglab.schedule import split_steps
-from reglab.variant import PARAMETERS, Variant
+from reglab.variant import PARAMETERS, SCHEDULABLE, Variant
 
 if TYPE_CHECKING:
     from reglab.data import Dataset
@@ -321,8 +321,8 @@ def with_step(variant: Variant, key: str, epoch: int, value: Any) -> Variant:
     settings = variant.settings()
     if key not in PARAMETERS:
         Variant.parse(f"{key}={value}")  # raises the unknown-key message
-    if not PARAMETERS[key].schedulable:
-        keys = ", ".join(name for name, rule in PARAMETERS.items() if rule.schedulable)
+    if key not in SCHEDULABLE:
+        keys = ", ".join(name for name in PARAMETERS if name in SCHEDULABLE)
         raise ReglabError(f"Variant key `{key}` cannot change while training runs; keys that can: {keys}.")
     current = _text(settings[key])
     steps = split_steps(current) if "@" in current else [(current, "1")]

@@ -343,7 +343,7 @@ function buildCards() {
     add.onchange = () => {
       const rule = keyRule(add.value);
       if (!rule) return;
-      live.insertBefore(row(rule.key, control({...rule, key: rule.key}, "0", (v, sliding) => setKey(i, rule.key, v, sliding))), add);
+      live.insertBefore(row(rule.key, control({...rule, key: rule.key}, rule.kind === "bool" ? "true" : "0", (v, sliding) => setKey(i, rule.key, v, sliding))), add);
       add.remove();
     };
     live.append(add);
