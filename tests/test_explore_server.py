@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import json
 import shlex
+import signal
+import subprocess
+import sys
 import time
 
+import numpy as np
 import pytest
 
 pytest.importorskip("starlette")
@@ -154,6 +158,8 @@ def test_train_step_pause_change_stop_then_export_equals_compare(served, tmp_pat
         assert (a["label"], a["settings"], a["seed"]) == (b["label"], b["settings"], b["seed"])
         assert a["history"] == b["history"] and a["metrics"] == b["metrics"]  # the same numbers, to the bit
     assert exported["table"] in result.stdout
+    taken = runner.invoke(app, ["export", str(server.explorer.export_dir)], catch_exceptions=False)
+    assert taken.exit_code == 0 and taken.stdout.startswith("exported: ")  # `reglab export` takes the model away
 
 
 def test_cancel_ends_the_training(served) -> None:
@@ -191,3 +197,48 @@ def test_bad_changes_are_refused(served) -> None:
         assert client.request("GET", "/api/jobs/nope/snapshot?epoch=1")[0] == 404
     finally:
         client.request("DELETE", f"/api/jobs/{job}")
+
+
+def test_a_csv_file_given_on_the_command_line_is_the_only_file(tmp_path) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 2))
+    rows = ["a,b,label", *(f"{x:.4f},{y:.4f},{int(x * y > 0)}" for x, y in X)]
+    path = tmp_path / "points.csv"
+    path.write_text("\n".join(rows) + "\n")
+    server = run_in_thread(prepare(port=0, csv=str(path), export_dir=tmp_path / "out", log=lambda _: None))
+    try:
+        client = Client(server.port, server.token)
+        names = [d["name"] for d in client.request("GET", "/api/schema")[1]["datasets"]]
+        assert names[-1] == "csv"
+        info = client.start("dataset=csv&hidden=4&epochs=3&seeds=1&grid=8")
+        assert info["dataset"] == str(path) and len(info["points"]["train"]["X"]) == 48
+        for other in ("/etc/passwd", str(path), "../points.csv"):
+            status, body = client.post("/api/jobs", f"dataset={other}")
+            assert status == 400 and "Unknown data set" in body["error"]
+    finally:
+        server.stop()
+
+
+def test_reglab_explore_prints_its_url_and_serves_the_page(tmp_path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reglab", "explore", "circles", "--noise", "0.2", "--preset", "all", "--no-browser",
+         "--out", str(tmp_path / "out")],
+        stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = process.stderr.readline()
+        assert line.startswith("reglab explore: http://127.0.0.1:"), line
+        url = line.split(": ", 1)[1].strip()
+        assert "#dataset=circles&noise=0.2&preset=all&seeds=3" in url
+        port, token = int(url.split(":")[2].split("/")[0]), url.split("token=")[1].split("#")[0]
+        status, page = Client(port, token).request("GET", f"/?token={token}", token=None)
+        assert status == 200 and "reglab explore" in page
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(20)
+
+
+def test_reglab_explore_refuses_a_bad_setup_before_serving(runner) -> None:
+    result = runner.invoke(app, ["explore", "--variant", "dropuot=0.1", "--no-browser"])
+    assert result.exit_code == 2
+    assert "error: Unknown variant key `dropuot`" in result.output

@@ -10,11 +10,10 @@ Each value is checked by the key's own rule (``l1=1e-3/0/0@20`` per layer too).
 A schedule is normalized: a first step after epoch 1 gets the default in
 front, repeated values are merged, and a schedule of one step is the
 constant itself, so ``l2=1e-3@1`` *is* ``l2=1e-3`` (same numbers, same run
-key).  The keys that accept a schedule are those whose rule says
-``schedulable`` (the strengths the regularizer pieces read: ``l1``,
-``l2``, ``prox``, ``weight_decay``, ``dropout``, ``conv_dropout``, ``noise``,
-``max_norm``); the pieces take the values in force at the start of each epoch
-(:meth:`reglab.variant.Variant.at_epoch`).
+key).  The keys that accept a schedule are those the regularizers declare
+(:data:`reglab.variant.SCHEDULABLE`); at the start of each epoch each
+technique is built again from the values in force
+(:meth:`reglab.variant.Variant.at_epoch`, :mod:`reglab.pieces.scheduled`).
 """
 
 from __future__ import annotations

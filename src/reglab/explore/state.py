@@ -26,6 +26,7 @@ work limits of :mod:`reglab.explore.limits`; a mistake raises
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,11 +96,15 @@ class Setup:
 
     def load(self, choice: DataChoice) -> Dataset:
         """The data set (the CSV file only as given on the command line)."""
-        source = choice.csv_path if self.dataset == CSV_NAME else self.dataset
-        ds = load_dataset(source, **self.options)
-        if self.dataset == CSV_NAME and ds.n_rows > limits.MAX_CSV_ROWS:
-            raise ReglabError(f"The CSV file has {ds.n_rows} rows; reglab explore takes at most {limits.MAX_CSV_ROWS}.")
-        return ds
+        if self.dataset != CSV_NAME:
+            return load_dataset(self.dataset, **self.options)
+        if not os.path.isfile(choice.csv_path):
+            return load_dataset(choice.csv_path, **self.options)  # its own message for a missing file
+        with open(choice.csv_path, "rb") as handle:  # counted before it is parsed
+            rows = sum(1 for _ in handle) - 1
+        if rows > limits.MAX_CSV_ROWS:
+            raise ReglabError(f"The CSV file '{choice.csv_path}' has {rows} data rows; reglab explore takes at most {limits.MAX_CSV_ROWS}.")
+        return load_dataset(choice.csv_path, **self.options)
 
     def to_query(self) -> str:
         """The set-up as a query string (what :func:`parse_setup` reads back)."""

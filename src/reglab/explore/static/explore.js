@@ -442,7 +442,7 @@ function drawCurves(upTo) {
   const total = Math.max(...job.info.variants.map((v) => v.epochs));
   const all = job.traces.flatMap((t) => [...(t.curves.val_loss_hi || []), ...(t.curves.train_loss_lo || [])]).filter((v) => v > 0);
   if (!all.length) return;
-  const lo = Math.log10(Math.min(...all)), hi = Math.log10(Math.max(...all)) + 1e-9;
+  const lo = Math.log10(all.reduce((a, b) => Math.min(a, b))), hi = Math.log10(all.reduce((a, b) => Math.max(a, b))) + 1e-9;
   const x = (e) => left + (e - 1) / Math.max(1, total - 1) * (width - left - 8);
   const y = (v) => (height - bottom) - (Math.log10(Math.max(v, 1e-12)) - lo) / (hi - lo) * (height - bottom - 8);
   ctx.strokeStyle = "#d8dce3"; ctx.fillStyle = "#5b6474"; ctx.font = "10px sans-serif";
