@@ -102,7 +102,7 @@ def test_bad_setups_are_refused_with_the_cli_message(served, setup, message) -> 
 
 def test_train_step_pause_change_stop_then_export_equals_compare(served, tmp_path, runner) -> None:
     server, client = served
-    info = client.start(f"{TINY}&epochs=40&preset=seed", paused=True)
+    info = client.start(f"{TINY}&epochs=300&preset=seed", paused=True)
     job = info["job"]
     assert [v["label"] for v in info["variants"]] == ["baseline", "L1 1e-3"]
     assert len(info["points"]["train"]["X"]) == 120 and info["extent"][0] < info["extent"][1]
@@ -122,7 +122,7 @@ def test_train_step_pause_change_stop_then_export_equals_compare(served, tmp_pat
     assert client.post(f"/api/jobs/{job}/change", {"variant": 0, "key": "l2", "value": "1e-3"})[0] == 200
     assert client.post(f"/api/jobs/{job}/resume")[0] == 200
     later = _wait(frames, lambda f: "grid" in f["variants"][0] and f["variants"][0]["snapshot_epoch"] >= 5)
-    assert later["specs"][0] == "baseline:hidden=8,l2=0@1,0.001@2,epochs=40"  # the change, recorded as a schedule
+    assert later["specs"][0] == "baseline:hidden=8,l2=0@1,0.001@2,epochs=300"  # the change, recorded as a schedule
     assert later["variants"][0]["grid"]["p"] != grid  # the boundary moved
 
     assert client.post(f"/api/jobs/{job}/pause")[0] == 200
@@ -137,7 +137,7 @@ def test_train_step_pause_change_stop_then_export_equals_compare(served, tmp_pat
     assert status == 200
     client.post(f"/api/jobs/{job}/resume")
     done = _wait(frames, lambda f: f["status"] == "done")
-    assert done["specs"][1].endswith(f"stop_epoch={held},epochs=40")
+    assert done["specs"][1].endswith(f"stop_epoch={held},epochs=300")
     assert done["outcome"]["pick"]["label"] in ("baseline", "L1 1e-3")
     assert [v["label"] for v in done["outcome"]["verdicts"]] == ["baseline", "L1 1e-3"]
     status, shot = client.request("GET", f"/api/jobs/{job}/snapshot?epoch=1")
@@ -235,10 +235,26 @@ def test_reglab_explore_prints_its_url_and_serves_the_page(tmp_path) -> None:
         assert status == 200 and "reglab explore" in page
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(20)
+        rest = process.communicate(timeout=30)[1]
+    assert process.returncode == 0 and rest.strip().endswith("reglab explore: stopped"), rest  # Ctrl-C stops it, no traceback
 
 
 def test_reglab_explore_refuses_a_bad_setup_before_serving(runner) -> None:
     result = runner.invoke(app, ["explore", "--variant", "dropuot=0.1", "--no-browser"])
     assert result.exit_code == 2
     assert "error: Unknown variant key `dropuot`" in result.output
+
+
+def test_a_job_whose_page_closed_is_cancelled(tmp_path, monkeypatch) -> None:
+    import reglab.explore.app as explore_app
+
+    monkeypatch.setattr(explore_app, "ORPHAN_S", 0.5)
+    server = run_in_thread(prepare(port=0, export_dir=tmp_path / "out", log=lambda _: None))
+    try:
+        client = Client(server.port, server.token)
+        job = client.start(f"{TINY}&epochs=3000")["job"]  # no page ever opens its stream
+        entry = server.explorer.entries[job]
+        assert entry.job.wait_finished(30)
+        assert entry.job.status == "cancelled" and entry.job.traces[0].epoch < 3000
+    finally:
+        server.stop()

@@ -73,6 +73,14 @@ class Explorer:
         self.choice, self.export_dir, self.log = choice, export_dir, log
         self.entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
+        threading.Thread(target=self._watch, daemon=True, name="reglab-explore-reaper").start()
+
+    def _watch(self) -> None:
+        """Every few seconds, cancel the jobs whose page has closed."""
+        while True:
+            time.sleep(ORPHAN_S / 5)
+            with self._lock:
+                self._reap()
 
     def start(self, query: str, paused: bool) -> tuple[str, Job]:
         setup = parse_setup(query, self.choice)

@@ -108,6 +108,9 @@ def serve(*, open_browser: bool = True, **options: Any) -> None:
         threading.Timer(0.5, webbrowser.open, args=(server.url,)).start()
     try:
         server._server.run(sockets=[server._socket])  # type: ignore[attr-defined]
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how the server is stopped
     finally:
         for entry in server.explorer.entries.values():
             entry.job.cancel()
+    _log("reglab explore: stopped")
