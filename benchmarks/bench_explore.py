@@ -144,8 +144,8 @@ def main() -> None:
             return statistics.median(row[key] for row in rows if row.get(key) is not None)
 
         line = (f"{workload:<4} ({explore[0]['groups']} groups, torch threads {explore[0]['threads']}): "
-                f"first frame {med(explore, 'first_frame_s'):.2f} s, {med(explore, 'frames_per_s'):.1f} frames/s, "
-                f"{med(explore, 'epochs_per_s'):.0f} epochs/s; explore {med(explore, 'wall_s'):.1f} s vs train {med(train, 'wall_s'):.1f} s "
+                f"first frame {med(explore, 'first_frame_s'):.2f} s, {med(explore, 'frames_per_s'):.2f} frames/s, "
+                f"{med(explore, 'epochs_per_s'):.2f} epochs/s; explore {med(explore, 'wall_s'):.1f} s vs train {med(train, 'wall_s'):.1f} s "
                 f"(ratio {med(explore, 'wall_s') / med(train, 'wall_s'):.2f})")
         if not args.quick:
             line += f"; change: round trip {1000 * med(explore, 'change_round_trip_s'):.0f} ms, applied in {1000 * med(explore, 'change_applied_s'):.0f} ms"
