@@ -8,13 +8,15 @@ those numbers (the Scheduled piece against the plain one).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 import reglab
-from reglab.engine.checkpoint import GroupState
+from reglab.engine.checkpoint import state_from_bytes, state_to_bytes
 from reglab.errors import ReglabError
-from reglab.explore import _engine
+from reglab.explore.restart import Resume, fitted
 from reglab.schedule import Schedule
 from reglab.variant import Variant
 
@@ -58,17 +60,18 @@ def test_bad_schedules_are_refused(spec: str, message: str) -> None:
 
 
 def _switched(ds, first: str, then: str, at: int) -> reglab.Run:
-    """Train ``first`` until epoch ``at - 1``, then go on from its state with ``then`` (a constant)."""
+    """Train ``first`` until epoch ``at - 1``, then go on from its saved state with ``then`` (a constant)."""
     saved: dict = {}
 
     def observe(view) -> None:
         if view.epoch == at - 1:
-            saved["state"] = GroupState.from_bytes(view.state.to_bytes())
+            saved["state"] = state_from_bytes(view.saved_state())
             raise StopIteration
 
     with pytest.raises(StopIteration):
-        _engine.train(ds, [first], [0], observe=observe)
-    resumed = _engine.train(ds, [then], [0], observe=lambda view: None, resume={(0,): saved["state"]})
+        reglab.train(ds, [first], seeds=[0], observe=observe, progress=False)
+    state = fitted(saved["state"], [Variant.parse(first)], [Variant.parse(then)], [0])
+    resumed = reglab.train(ds, [then], seeds=[0], checkpoints=Resume(state_to_bytes(state)), checkpoint_every=math.inf, progress=False)
     return resumed[0]
 
 

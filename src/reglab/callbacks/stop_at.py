@@ -13,12 +13,12 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from reglab.callbacks.early_stopping import Decision
+from reglab.callbacks.base import Callback, Decision
 from reglab.pieces.interface import Key, VariantView
 from reglab.rules import Interval, Optional
 
 
-class StopAt:
+class StopAt(Callback):
     """Stop each run at the end of its ``stop_epoch`` (``[R]``, ``inf`` = never)."""
 
     keys = (
@@ -28,8 +28,8 @@ class StopAt:
     )
 
     def __init__(self, epochs: Tensor) -> None:
+        super().__init__(len(epochs))
         self.epochs = epochs
-        self.restore = torch.zeros(len(epochs), dtype=torch.bool)
 
     @classmethod
     def build(cls, variants: Sequence[VariantView]) -> StopAt | None:
@@ -37,15 +37,6 @@ class StopAt:
         if all(v.stop_epoch is None for v in variants):
             return None
         return cls(torch.tensor([math.inf if v.stop_epoch is None else float(v.stop_epoch) for v in variants]))
-
-    def on_train_begin(self) -> None:
-        """Nothing to reset: the decision depends on the epoch alone."""
-
-    def state_dict(self) -> dict[str, Tensor]:
-        return {}
-
-    def load_state_dict(self, state: dict[str, Tensor]) -> None:
-        """Stateless."""
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Tensor]) -> Decision:
         """Stop the runs whose ``stop_epoch`` is ``epoch`` (or earlier)."""

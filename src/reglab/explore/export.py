@@ -1,7 +1,7 @@
 """Export what the page shows: the full ``reglab compare`` output of a finished job, and the command reproducing it.
 
 The job's runs are put into ``OUT/runs.sqlite`` as they are, then
-:func:`reglab.experiment.compare` is called with the job's variants (their
+:func:`reglab.experiments.compare.compare` is called with the job's variants (their
 recorded schedules included): it finds every run stored, trains nothing, and
 writes ``report.html``, ``results.json`` and the figures, exactly as the
 printed ``reglab compare`` command does when run (it trains the same runs
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reglab.errors import ReglabError
-from reglab.experiment import compare
-from reglab.report.command import command_line
+from reglab.experiments.compare import compare
+from reglab.outputs.report.command import command_line
 from reglab.store import RunStore, data_fingerprint
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ run is exactly the one ``reglab compare`` trains from the recorded variant
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -23,11 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from reglab.engine.checkpoint import GroupState
+from reglab.api import train
+from reglab.engine.checkpoint import state_from_bytes, state_to_bytes
+from reglab.engine.view import EpochView
 from reglab.errors import ReglabError
-from reglab.explore import _engine
+from reglab.explore.restart import Resume, fitted, plan_groups
 from reglab.explore.frames import Snapshot, VariantTrace, encode_grid, histogram, plane
-from reglab.report.command import option_text
+from reglab.outputs.report.command import option_text
 from reglab.run import Run
 from reglab.schedule import split_steps
 from reglab.variant import PARAMETERS, SCHEDULABLE, Variant
@@ -45,9 +48,9 @@ class _Cancelled(Exception):
 
 
 class _Restart(Exception):
-    """Raised inside ``observe`` to go on from ``state`` with changed variants."""
+    """Raised inside ``observe`` to go on from ``state`` (a serialized training state) with changed variants."""
 
-    def __init__(self, state: GroupState) -> None:
+    def __init__(self, state: bytes) -> None:
         super().__init__("restart")
         self.state = state
 
@@ -74,7 +77,7 @@ class Job:
         self.setup, self.dataset = setup, dataset
         self.variants: list[Variant] = list(setup.variants)
         self.seeds = list(range(setup.seeds))
-        self.plan = _engine.plan_groups(dataset, self.variants, self.seeds)
+        self.plan = plan_groups(dataset, self.variants, self.seeds)
         self.traces = [VariantTrace() for _ in self.variants]
         self.grid_points, self.extent = (plane(dataset.X_train, setup.grid) if dataset.n_features == 2 else (None, None))
         self.runs: list[Run | None] = [None] * (len(self.variants) * len(self.seeds))
@@ -154,20 +157,22 @@ class Job:
 
     # -- training threads ---------------------------------------------------------
     def _train_group(self, g: int) -> None:
-        resume: dict[tuple[int, ...], GroupState] | None = None
+        blob: bytes | None = None
+        indices = self._variants_of(g)
         try:
             with self._lock:
                 self._hold(g)  # a job started paused trains nothing before its first step
             while True:
+                variants = [self.variants[i] for i in indices]
                 try:
-                    found = _engine.train(self.dataset, list(self.variants), self.seeds, observe=lambda view: self._observe(g, view),
-                                          resume=resume, groups=[g])
+                    found = train(self.dataset, variants, self.seeds, observe=lambda view: self._observe(g, view, variants),
+                                  checkpoints=Resume(blob), checkpoint_every=math.inf, progress=False)
                     break
                 except _Restart as restart:
-                    resume = {self.plan[g]: restart.state}
+                    blob = restart.state
             with self._lock:
-                for index in self.plan[g]:
-                    self.runs[index] = found[index]
+                for local, run in enumerate(found):
+                    self.runs[self._global(indices, local)] = run
                 self._finished[g] = True
                 if all(self._finished):
                     self._finish()
@@ -194,36 +199,39 @@ class Job:
             finally:
                 self.holding.discard(g)
 
-    def _observe(self, g: int, view: _engine.EpochView) -> None:
-        self._record(g, view)
+    def _observe(self, g: int, view: EpochView, variants: list[Variant]) -> None:
+        runs = [self._global(self._variants_of(g), r) for r in view.runs]
+        self._record(g, view, runs)
         with self._lock:
             self._hold(g)
             changes, self._pending[g] = self._pending[g], []
             if not changes:
                 return
-            state = GroupState.from_bytes(view.state.to_bytes())  # a copy the trainer does not touch
+            saved = state_from_bytes(view.saved_state())
             for change in changes:
                 self.variants[change.variant] = self._apply(self.variants[change.variant], change, view.epoch + 1)
-                if change.key is None:
-                    self._stop_now(state, view, change.variant)
+                if change.key is None:  # stopped by hand at the end of this epoch, as stop_epoch does
+                    members = self.variants[change.variant].ensemble
+                    restores = self.variants[change.variant].early_stopping is not None and self.variants[change.variant].restore_best
+                    for row, index in enumerate(runs):
+                        if index // len(self.seeds) == change.variant and bool(saved["active"][row]):
+                            saved["active"][row] = False
+                            saved["stopped_epoch"][row] = view.epoch
+                            models = slice(row * members, (row + 1) * members)
+                            for kept, now in zip(saved["snapshot"], [] if restores else saved["tensors"]):
+                                kept[models] = now[models]  # it keeps the weights it stopped with (or early stopping's best)
+            changed = [self.variants[i] for i in self._variants_of(g)]
             self._bump()
-        raise _Restart(state)
-
-    def _stop_now(self, state: GroupState, view: _engine.EpochView, variant: int) -> None:
-        """Stop ``variant``'s runs at the end of this epoch in ``state`` (what ``stop_epoch`` does in a fresh run)."""
-        for row, index in enumerate(view.runs):
-            if index // len(self.seeds) == variant and bool(state.active[row]):
-                state.active[row] = False
-                state.stopped_epoch[row] = view.epoch
+        raise _Restart(state_to_bytes(fitted(saved, variants, changed, self.seeds)))
 
     def _apply(self, variant: Variant, change: Change, epoch: int) -> Variant:
         if change.key is None:
             return variant.replace(stop_epoch=epoch - 1, name=variant.label)
         return with_step(variant, change.key, epoch, change.value)
 
-    def _record(self, g: int, view: _engine.EpochView) -> None:
+    def _record(self, g: int, view: EpochView, runs: list[int]) -> None:
         rows: dict[int, list[int]] = {}
-        for row, index in enumerate(view.runs):
+        for row, index in enumerate(runs):
             rows.setdefault(index // len(self.seeds), []).append(row)
         now = time.monotonic()
         last = view.epoch == self.variants[next(iter(rows))].epochs or not bool(view.active.any())
@@ -241,7 +249,7 @@ class Job:
                     self.first_frame_s = now - self.started
             self._bump()
 
-    def _snapshots(self, view: _engine.EpochView, rows: dict[int, list[int]]) -> dict[int, Snapshot]:
+    def _snapshots(self, view: EpochView, rows: dict[int, list[int]]) -> dict[int, Snapshot]:
         probabilities = view.predict(self.grid_points) if self.grid_points is not None else None
         weights = view.first_layer_weights()
         found = {}
@@ -249,6 +257,15 @@ class Job:
             grid = encode_grid(probabilities[variant_rows[0]], self.dataset.task) if probabilities is not None else None
             found[variant] = Snapshot(view.epoch, grid, histogram(weights[torch.tensor(variant_rows)]))
         return found
+
+    def _variants_of(self, g: int) -> list[int]:
+        """The variants of group ``g``, in order."""
+        return list(dict.fromkeys(run // len(self.seeds) for run in self.plan[g]))
+
+    def _global(self, indices: list[int], local: int) -> int:
+        """A run's index in the job from its index in its group's own ``train`` call (variant-major)."""
+        seeds = len(self.seeds)
+        return indices[local // seeds] * seeds + local % seeds
 
     def _finish(self) -> None:
         from reglab.analysis import diagnose_all, format_table, recommend, summarize

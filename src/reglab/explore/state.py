@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from reglab.cli_support import parse_value
+from reglab.arguments import parse_value
 from reglab.data import Dataset, dataset_catalog, load_dataset
 from reglab.errors import ReglabError, did_you_mean
 from reglab.explore import limits
 from reglab.presets import DEFAULT_PRESET, get_preset
-from reglab.report.command import option_text
+from reglab.outputs.report.command import option_text
 from reglab.variant import PARAMETERS, Variant, parse_variants
 
 NETWORK_KEYS = ("hidden", "activation", "optimizer", "lr", "batch_size", "epochs")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from reglab.pieces.interface import Regularizer, VariantView
 from reglab.pieces.scheduled import Scheduled
+from reglab.regularizers.dropconnect import DropConnect
 from reglab.regularizers.dropout import Dropout
 from reglab.regularizers.l1 import L1Penalty, l1_penalty
 from reglab.regularizers.l2 import L2Penalty, l2_penalty
@@ -24,6 +25,7 @@ from reglab.regularizers.weight_decay import DecoupledWeightDecay
 REGISTRY: tuple[type[Regularizer], ...] = (
     GaussianNoise,
     Dropout,
+    DropConnect,
     L1Penalty,
     L2Penalty,
     DecoupledWeightDecay,
@@ -55,5 +57,6 @@ __all__ = [
     "UnitNorm",
     "NonNeg",
     "Dropout",
+    "DropConnect",
     "GaussianNoise",
 ]

@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
-from reglab.cli_support import csv_path, dataset_options, user_errors
+from reglab.cli.app import app
+from reglab.cli.errors import user_errors
+from reglab.cli.options import csv_path, dataset_options
 
 
+@app.command(name="explore")
 def explore_command(
     dataset: Annotated[
         str | None,
@@ -45,7 +48,7 @@ def explore_command(
 
         from reglab.explore.server import serve
         from reglab.explore.state import CSV_NAME
-        from reglab.report.command import option_text
+        from reglab.outputs.report.command import option_text
 
         source = csv_path(dataset) if dataset else None
         csv = source if source is not None and source.lower().endswith(".csv") else None
