@@ -60,8 +60,9 @@ class Run:
 
     def module(self) -> nn.Module:
         """A plain ``torch.nn.Module`` in eval mode holding the trained weights (see :mod:`reglab.export`)."""
-        dropout = self.variant.per_layer("dropout", len(self.arch.hidden))
-        nets = [member_module(self.arch, state, self.task, dropout, self.variant.conv_dropout) for state in self.members]
+        final = self.variant.at_epoch(self.variant.epochs)  # the last epoch's rates (dropout is the identity in eval mode)
+        dropout = final.per_layer("dropout", len(self.arch.hidden))
+        nets = [member_module(self.arch, state, self.task, dropout, final.conv_dropout) for state in self.members]
         return nets[0] if len(nets) == 1 else EnsembleMean(nets).eval()
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:

@@ -35,6 +35,7 @@ from reglab.errors import ReglabError, did_you_mean
 from reglab.pieces.interface import Key, Sweep
 from reglab.regularizers import REGISTRY
 from reglab.rules import AnyOf, Flag, Interval, Invalid, OneOf, PerLayer, Sizes, invalid_key
+from reglab.schedule import Schedule, normalized, split_steps
 
 PerLayerValue = float | tuple[float, ...]
 
@@ -94,6 +95,10 @@ def _assemble(groups: list[tuple[Key, ...]]) -> dict[str, Key]:
 PARAMETERS: dict[str, Key] = _assemble([ARCHITECTURE, *(piece.keys for piece in PIECES), TRAINING])
 """Every variant key by name: its rule, default, help and sweep direction."""
 
+SCHEDULABLE: frozenset[str] = frozenset(key.name for piece in REGISTRY for key in piece.keys)
+"""The keys that may follow a :class:`~reglab.schedule.Schedule`: those the regularizers read, which
+rebuild themselves from the values in force at each epoch (:mod:`reglab.pieces.scheduled`)."""
+
 
 class _VariantMethods:
     """The behaviour of :class:`Variant`; the fields come from :data:`PARAMETERS`."""
@@ -102,11 +107,12 @@ class _VariantMethods:
     _label: str
 
     def __post_init__(self) -> None:
-        values = {key: _checked(spec, getattr(self, key)) for key, spec in PARAMETERS.items()}
+        values = {key: _checked_scheduled(spec, getattr(self, key)) for key, spec in PARAMETERS.items()}
         try:
             for key, spec in PARAMETERS.items():
                 if isinstance(spec.rule, PerLayer):
-                    spec.rule.check_count(key, values[key], values)
+                    for value in _values(values[key]):
+                        spec.rule.check_count(key, value, values)
             for piece in REGISTRY:
                 piece.settle(values)
         except Invalid as problem:
@@ -131,7 +137,7 @@ class _VariantMethods:
         if text in ("", "baseline", "default"):
             return cls(name=name or ("baseline" if text else None))
         values: dict[str, Any] = {}
-        for item in text.split(","):
+        for item in _schedule_items(text.split(",")):
             key, eq, raw = item.partition("=")
             key = key.strip()
             if not eq:
@@ -143,7 +149,8 @@ class _VariantMethods:
                 raise ReglabError(_unknown_key(key))
             if key in values:
                 raise ReglabError(f"Variant key `{key}` is given twice in '{spec}'.")
-            values[key] = _from_text(PARAMETERS[key], raw.strip())
+            raw = raw.strip()
+            values[key] = raw if "@" in raw else _from_text(PARAMETERS[key], raw)  # a schedule: read by _checked_scheduled
         return cls(name=name, **values)
 
     def replace(self, **changes: Any) -> Variant:
@@ -191,6 +198,18 @@ class _VariantMethods:
         ]
         return ",".join(parts)
 
+    @property
+    def schedules(self) -> dict[str, Schedule]:
+        """The keys that change during training, with their :class:`~reglab.schedule.Schedule`."""
+        return {key: value for key in SCHEDULABLE if isinstance(value := getattr(self, key), Schedule)}
+
+    def at_epoch(self, epoch: int) -> Variant:
+        """This variant with every schedule replaced by its value during ``epoch`` (the name kept)."""
+        schedules = self.schedules
+        if not schedules:
+            return self
+        return dataclasses.replace(self, **{key: schedule.at(epoch) for key, schedule in schedules.items()})
+
     def per_layer(self, key: str, count: int) -> tuple[float, ...]:
         """The value of a per-layer key expanded to ``count`` entries."""
         value = getattr(self, key)
@@ -212,6 +231,46 @@ def _from_text(spec: Key, raw: str) -> Any:
         raise ReglabError(invalid_key(spec.name, spec.rule, raw)) from None
 
 
+def _schedule_items(items: list[str]) -> list[str]:
+    """Short-form items with a schedule's later steps (``1e-3@51``, no ``=``) joined to their key's item."""
+    joined: list[str] = []
+    for item in items:
+        if joined and "=" not in item and "@" in item:
+            joined[-1] += "," + item
+        else:
+            joined.append(item)
+    return joined
+
+
+def _checked_scheduled(spec: Key, value: Any) -> Any:
+    """:func:`_checked` for a constant; a schedule (or its text) step by step, then normalized."""
+    if isinstance(value, str) and "@" in value:
+        value = Schedule(tuple((_epoch(spec.name, epoch), _from_text(spec, text)) for text, epoch in split_steps(value)))
+    if not isinstance(value, Schedule):
+        return _checked(spec, value)
+    if spec.name not in SCHEDULABLE:
+        raise ReglabError(
+            f"Variant key `{spec.name}` cannot change during training; keys that take a schedule (value@epoch): "
+            f"{', '.join(key for key in PARAMETERS if key in SCHEDULABLE)}."
+        )
+    return normalized(spec.name, [(epoch, _checked(spec, step)) for epoch, step in value.steps], spec.default)
+
+
+def _epoch(key: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ReglabError(
+            f"Invalid schedule for variant key `{key}`: expected value@epoch steps such as {key}=0@1,1e-3@51. "
+            f"Received epoch {text!r}"
+        ) from None
+
+
+def _values(value: Any) -> list[Any]:
+    """The values a key takes: a schedule's steps, or the constant."""
+    return [step for _, step in value.steps] if isinstance(value, Schedule) else [value]
+
+
 def _checked(spec: Key, value: Any) -> Any:
     """``value`` validated and normalized by the key's rule; a ReglabError naming the key if refused."""
     try:
@@ -224,10 +283,14 @@ def _checked(spec: Key, value: Any) -> Any:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Schedule):
+        return value.text(_to_text)
     return list(value) if isinstance(value, tuple) else value
 
 
 def _to_text(value: Any) -> str:
+    if isinstance(value, Schedule):
+        return value.text(_to_text)
     if isinstance(value, tuple):
         if value == ():
             return "none"

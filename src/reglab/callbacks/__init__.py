@@ -2,8 +2,9 @@
 
 from reglab.callbacks.base import Callback, Decision
 from reglab.callbacks.early_stopping import EarlyStopping
+from reglab.callbacks.stop_at import StopAt
 
-CALLBACKS = (EarlyStopping,)
+CALLBACKS = (EarlyStopping, StopAt)
 """Every callback the engine builds for a group of runs from their variants."""
 
 
@@ -13,4 +14,4 @@ def build_callbacks(variants) -> list[Callback]:
     return [callback for callback in built if callback is not None]
 
 
-__all__ = ["CALLBACKS", "Callback", "Decision", "EarlyStopping", "build_callbacks"]
+__all__ = ["CALLBACKS", "Callback", "Decision", "EarlyStopping", "StopAt", "build_callbacks"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from reglab.arguments import parse_value  # noqa: F401  (the CLI's reading of values, shared with reglab explore)
 from reglab.errors import ReglabError
 
 if TYPE_CHECKING:
@@ -64,23 +65,6 @@ OutputDirectory = Annotated[
     typer.Argument(metavar="DIR", help="The --out directory of an earlier `reglab compare` or `reglab sweep`.", show_default=False),
 ]
 """The argument of the commands that read an earlier output directory back (report, export)."""
-
-
-def parse_value(text: str) -> Any:
-    """A command-line value as Python: ``true``/``false``, ``none``, an int, a float, else the text."""
-    lowered = text.strip().lower()
-    if lowered in ("true", "yes", "on"):
-        return True
-    if lowered in ("false", "no", "off"):
-        return False
-    if lowered in ("none", "null"):
-        return None
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
 
 
 def dataset_options(

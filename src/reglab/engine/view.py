@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from reglab.engine.checkpoint import state_to_bytes
 from reglab.engine.evaluation import eval_logits
 from reglab.engine.objective import run_log_probs, run_predictions
 
@@ -61,6 +62,12 @@ class EpochView:
         """The first weight matrix of every member of every run: ``[R, members, fan_in, fan_out]`` (a copy)."""
         weights = self._state.net.weights[0].detach()
         return weights.reshape(len(self.runs), self._members, *weights.shape[1:]).clone()
+
+    def saved_state(self) -> bytes:
+        """The group's whole training state at this epoch, serialized as a checkpoint holds it
+        (:func:`~reglab.engine.checkpoint.state_to_bytes`): a group given it back through
+        ``reglab.train(checkpoints=...)`` goes on from here with the numbers it would have had."""
+        return state_to_bytes(self._state.state_dict())
 
     def __repr__(self) -> str:
         return f"EpochView(epoch={self.epoch}, runs={self.runs}, active={self.active.tolist()})"

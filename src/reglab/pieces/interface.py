@@ -15,6 +15,8 @@ may do any of these things, each a hook that does nothing by default:
   scaling given by ``weight_scales``;
 * ``before_update(net, lr)``: change weights before the optimizer step (decoupled decay);
 * ``after_update(net, steps)``: change weights after it (proximal steps, constraints);
+* ``on_epoch_begin(epoch)``: the epoch about to start (strength schedules,
+  :mod:`reglab.pieces.scheduled`);
 * ``state_dict()`` / ``load_state_dict(state)``: what the piece learns while
   training (none by default), saved in checkpoints.
 
@@ -245,6 +247,9 @@ class Regularizer:
 
     def after_update(self, net: StackedModel, steps: StepSizes) -> None:
         """In-place change of the weights after the optimizer step."""
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        """Called by the engine before the first step of ``epoch`` (counted from 1); strength schedules use it."""
 
     def state_dict(self) -> dict[str, Tensor]:
         """What the piece has learned while training, for a checkpoint (default: nothing)."""

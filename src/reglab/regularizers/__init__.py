@@ -10,6 +10,7 @@ them.  Adding a technique means one new file and one entry here.
 from collections.abc import Sequence
 
 from reglab.pieces.interface import Regularizer, VariantView
+from reglab.pieces.scheduled import Scheduled
 from reglab.regularizers.dropconnect import DropConnect
 from reglab.regularizers.dropout import Dropout
 from reglab.regularizers.l1 import L1Penalty, l1_penalty
@@ -37,8 +38,8 @@ REGISTRY: tuple[type[Regularizer], ...] = (
 
 
 def build_regularizers(variants: Sequence[VariantView]) -> list[Regularizer]:
-    """The regularizers used by at least one of these models, in :data:`REGISTRY` order."""
-    built = (cls.build(variants) for cls in REGISTRY)
+    """The regularizers used by at least one of these models, in :data:`REGISTRY` order (scheduled ones wrapped)."""
+    built = (Scheduled.wrap(cls, variants) for cls in REGISTRY)
     return [piece for piece in built if piece is not None]
 
 
