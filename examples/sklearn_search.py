@@ -16,8 +16,8 @@ X_train, X_new, y_train, y_new = train_test_split(X, y, test_size=0.2, stratify=
 
 clf = RegularizedMLPClassifier(hidden="64x32", l1=1e-3, dropout=0.2, early_stopping=20, epochs=300, random_state=0)
 pipe = make_pipeline(StandardScaler(), clf).fit(X_train, y_train)
-print("pipeline: test accuracy", round(pipe.score(X_new, y_new), 4), "after", pipe[-1].n_iter_,
-      "epochs (best", pipe[-1].best_epoch_, ")")
+print(f"pipeline: test accuracy {pipe.score(X_new, y_new):.4f}, stopped after {pipe[-1].n_iter_} epochs, "
+      f"weights of epoch {pipe[-1].best_epoch_} kept")
 print("first probabilities:", pipe.predict_proba(X_new[:3]).round(4).tolist())
 print("cross_val_score:", cross_val_score(clf, X_train, y_train, cv=5).round(4).tolist())
 
@@ -28,7 +28,8 @@ for i in np.argsort(results["rank_test_score"])[:4]:
     print(f"rank {results['rank_test_score'][i]}: {results['params'][i]}  "
           f"mean accuracy {results['mean_test_score'][i]:.4f} ± {results['std_test_score'][i]:.4f}")
 print("best:", search.best_params_, "test accuracy", round(search.score(X_new, y_new), 4))
-curve = np.nanmean(search.curves_[search.best_index_]["val_loss"], axis=0)
-print(f"its mean inner validation loss: {curve[0]:.3f} at epoch 1, lowest {np.nanmin(curve):.3f} at epoch {np.nanargmin(curve) + 1}")
+curves = search.curves_[search.best_index_]["val_loss"]  # [folds, epochs], NaN once a fold's run stopped
+print("its inner validation loss per fold: lowest", np.nanmin(curves, axis=1).round(3).tolist(),
+      "at epochs", (np.nanargmin(curves, axis=1) + 1).tolist(), "of", np.isfinite(curves).sum(axis=1).tolist())
 one_se = RegularizationSearchCV(clf, {"l2": [1e-5, 1e-4, 1e-3, 1e-2], "dropout": [0, 0.2, 0.5]}, cv=5, refit="one_se")
 print("one-standard-error choice:", one_se.fit(X_train, y_train).best_params_)

@@ -33,6 +33,7 @@ taking raw columns), ``history_`` (reglab's per-epoch curves),
 
 from __future__ import annotations
 
+import copy
 import numbers
 from typing import Any
 
@@ -120,11 +121,15 @@ class RegularizedMLP(BaseEstimator):
 
     # -- predict -----------------------------------------------------------
     def _outputs(self, X: Any) -> np.ndarray:
-        """``module_``'s output for raw rows ``X``, as float64 ``[N, outputs]``."""
+        """``module_``'s output for raw rows ``X``, ``[N, outputs]``.
+
+        Computed by a float64 copy of ``module_``: a float32 product's rounding
+        depends on how many rows it gets, and a row's prediction should not.
+        """
         check_is_fitted(self, "module_")
         X = validate_data(self, X, reset=False)
         with torch.no_grad():
-            return self.module_(torch.from_numpy(np.array(X, dtype=np.float32))).double().numpy()
+            return copy.deepcopy(self.module_).double()(torch.from_numpy(np.array(X, dtype=np.float64))).numpy()
 
     # -- hooks of the two estimators ---------------------------------------
     def _validate_fit(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -202,8 +202,9 @@ class RegularizationSearchCV(MetaEstimatorMixin, BaseEstimator):
                 estimator.set_params(random_state=shared_seed)
             X_fit, targets = estimator._validate_fit(fold.X_train, fold.y_train)
             variant, seed = estimator.training_variant(), estimator.training_seed()
-            inner = self.validation == "inner" and estimator.validation_split(variant) is not None
-            key = (seed, estimator.validation_split(variant)) if inner else (seed, None)
+            fraction = estimator.validation_split(variant) if self.validation == "inner" else None
+            inner = fraction is not None
+            key = (seed, fraction)
             if key not in batches:
                 dataset = (estimator.fit_dataset(X_fit, targets, variant, seed) if inner
                            else self._held_out_dataset(estimator, X_fit, targets, fold))
