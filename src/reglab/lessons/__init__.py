@@ -1,0 +1,1 @@
+"""`reglab lessons`: every claim of the seed course notes, tested, with the evidence."""

@@ -1,0 +1,155 @@
+"""What a lesson is: a quoted claim, the experiment that tests it, the rule that judges it.
+
+Each lesson module (``reglab/lessons/<name>.py``) declares one :class:`Lesson`:
+
+* ``claim``: a sentence quoted from the seed course notes, ``sources``: the
+  seed files it comes from (:data:`SEED_FILES`);
+* ``run(lab)``: the experiment, trained through the :class:`~reglab.lessons.lab.Lab`
+  (paired comparisons on at least two data sets and every seed of the lab),
+  giving an :class:`Outcome`: the verdict, the table of measured numbers,
+  the figures and the numbers themselves;
+* ``rule``: the verdict rule in words; the rule itself is a pure function of
+  the lesson module (``judge``), tested on scripted numbers;
+* ``look``: what a learner should look at in the figures and the table.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from reglab.figures import DPI
+from reglab.lessons.lab import Lab
+from reglab.lessons.verdict import Verdict
+
+SEED_FILES = {
+    "000": "000_935791cbc9832bcb.txt",
+    "001": "001_8475b27abf2e3654.txt",
+    "002": "002_4c0eecd5a616b7b0.txt",
+    "003": "003_5a09501caf3b92fb.txt",
+}
+"""The seed course notes the claims are quoted from, by number."""
+
+
+def rule_text(judge: Callable[..., Verdict]) -> str:
+    """A lesson's rule in words: the docstring of its ``judge`` function, Sphinx roles and the Args part left out."""
+    text = inspect.cleandoc(judge.__doc__ or "")
+    text = re.sub(r":\w+:`~?([^`]+)`", lambda m: m.group(1).rsplit(".", 1)[-1], text)
+    return text.replace("``", "")
+
+
+@dataclass(frozen=True)
+class LessonFigure:
+    """One figure of a lesson: ``name`` (file stem), ``title``, ``caption`` (what to look for), the PNG bytes."""
+
+    name: str
+    title: str
+    caption: str
+    png: bytes
+
+    @classmethod
+    def draw(cls, name: str, title: str, caption: str, figure: Figure) -> LessonFigure:
+        """Render a matplotlib figure to PNG bytes (Agg, :data:`reglab.figures.DPI`)."""
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.15)
+        return cls(name, title, caption, buffer.getvalue())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a lesson's experiment gives: the verdict, a table (header row first), figures, the numbers."""
+
+    verdict: Verdict
+    table: list[list[str]]
+    figures: list[LessonFigure]
+    numbers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One claim of the seed notes and the experiment that tests it (module docstring)."""
+
+    name: str
+    title: str
+    claim: str
+    sources: tuple[str, ...]
+    experiment: str
+    rule: str
+    look: str
+    run: Callable[[Lab], Outcome]
+
+    def __post_init__(self) -> None:
+        unknown = [s for s in self.sources if s not in SEED_FILES]
+        if unknown or not self.sources:
+            raise ValueError(f"Lesson {self.name!r}: sources must be seed numbers among {sorted(SEED_FILES)}. Got {self.sources}.")
+
+    @property
+    def source_files(self) -> tuple[str, ...]:
+        return tuple(SEED_FILES[s] for s in self.sources)
+
+    def __call__(self, lab: Lab) -> LessonResult:
+        """Run the experiment in ``lab`` and time it."""
+        start = time.perf_counter()
+        outcome = self.run(lab)
+        return LessonResult(self, outcome, list(lab.seeds), lab.quick, time.perf_counter() - start)
+
+
+@dataclass
+class LessonResult:
+    """A lesson as run: the lesson, its :class:`Outcome`, the seeds, the sizes and the seconds it took.
+
+    In a notebook it displays itself (:meth:`_repr_html_`): the claim, the
+    verdict, the table and the figures inline.
+    """
+
+    lesson: Lesson
+    outcome: Outcome
+    seeds: list[int]
+    quick: bool
+    seconds: float
+    figure_paths: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.outcome.verdict
+
+    def save_figures(self, directory: Path) -> None:
+        """Write each figure as ``directory/<lesson>-<figure>.png``."""
+        from reglab.lessons.files import write_bytes
+
+        for figure in self.outcome.figures:
+            path = directory / f"{self.lesson.name}-{figure.name}.png"
+            write_bytes(path, figure.png)
+            self.figure_paths[figure.name] = path
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the lesson's texts, the verdict with its findings, the numbers and the table."""
+        lesson, verdict = self.lesson, self.verdict
+        return {
+            "name": lesson.name, "title": lesson.title, "claim": lesson.claim, "sources": list(lesson.source_files),
+            "verdict": verdict.text, "kind": verdict.kind, "condition": verdict.condition,
+            "findings": [{"condition": f.condition, "shows": f.shows, "evidence": f.evidence} for f in verdict.findings],
+            "seeds": self.seeds, "quick": self.quick, "seconds": round(self.seconds, 2),
+            "table": self.outcome.table, "numbers": self.outcome.numbers,
+            "figures": [{"name": f.name, "title": f.title, "caption": f.caption} for f in self.outcome.figures],
+        }
+
+    def _repr_html_(self) -> str:
+        from reglab.lessons.html import lesson_card
+
+        return lesson_card(self)
+
+
+def results_html(results: Sequence[LessonResult]) -> str:
+    """Several lessons in one notebook cell: the index, then each lesson."""
+    from reglab.lessons.html import index_table, lesson_card
+
+    return index_table(results) + "".join(lesson_card(r) for r in results)
