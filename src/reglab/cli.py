@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from reglab.cli_support import JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
+from reglab.lessons.command import lessons_command
 from reglab.sweeps.command import print_outcome, sweep_command
 DEFAULT_DATASET = "moons"
 DEFAULT_OUT = Path("reglab-out")
@@ -226,6 +227,7 @@ def _text(value: Any) -> str:
 
 
 app.command(name="sweep")(sweep_command)
+app.command(name="lessons")(lessons_command)
 
 
 def main() -> None:

@@ -87,6 +87,12 @@ class Lab:
         self._datasets: dict[tuple[str, tuple[tuple[str, Any], ...]], Dataset] = {}
         self._trained: dict[tuple[int, tuple[str, ...], int], Runs] = {}
 
+    def _resume_only(self, line: str) -> None:
+        """Status lines of the store: a checkpoint resumed is said; runs found stored are counted, not said
+        (lessons share runs, a baseline is often stored already)."""
+        if "checkpoint" in line:
+            self.say(line)
+
     def size(self, full: int, quick: int) -> int:
         """``full`` by default, ``quick`` in quick mode (epochs, rows, samples of a measurement)."""
         return quick if self.quick else full
@@ -123,7 +129,8 @@ class Lab:
         else:
             from reglab.experiment import train_stored
 
-            runs, trained = train_stored(ds, parsed, self.seeds, self.out, self.record(ds), progress=self.progress, say=self.say)
+            runs, trained = train_stored(ds, parsed, self.seeds, self.out, self.record(ds), progress=self.progress,
+                                         say=self._resume_only)
             self.trained += trained
             self.reused += len(runs) - trained
         self._trained[memo] = Runs(ds, parsed, self.seeds, runs)

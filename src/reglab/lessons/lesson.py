@@ -19,7 +19,7 @@ import inspect
 import io
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,13 +143,6 @@ class LessonResult:
         }
 
     def _repr_html_(self) -> str:
-        from reglab.lessons.html import lesson_card
+        from reglab.lessons.html import lesson_card, notebook_html
 
-        return lesson_card(self)
-
-
-def results_html(results: Sequence[LessonResult]) -> str:
-    """Several lessons in one notebook cell: the index, then each lesson."""
-    from reglab.lessons.html import index_table, lesson_card
-
-    return index_table(results) + "".join(lesson_card(r) for r in results)
+        return notebook_html(lesson_card(self))

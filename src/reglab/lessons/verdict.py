@@ -18,6 +18,7 @@ without a technique).  No verdict is written by hand.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,25 +92,35 @@ def condition_phrase(findings: Sequence[Finding]) -> str:
     """Words for the conditions under which the effect shows.
 
     The simplest description that separates the findings that show from
-    those that do not: one factor with one value (``the optimizer is SGD``),
-    one factor with several values (``the optimizer is SGD or AdamW``), else
-    the conditions where it does not show, when they are fewer (``it is not
-    data set = circles, regularizer = dropout``), else the list of the
-    conditions where it shows (``data set = moons, optimizer = SGD; or data
-    set = circles, optimizer = Adam``).
+    those that do not, tried in this order:
+
+    1. the values of ONE factor (``the optimizer is SGD``, ``the optimizer is
+       SGD or AdamW``);
+    2. the value pairs of two factors, then triples... (``form = proximal
+       L1 and optimizer = Adam``), the fewest factors first, then the fewest
+       alternatives;
+    3. the conditions where it does not show, when they are fewer than those
+       where it shows (``it is not data set = circles, regularizer = dropout``);
+    4. the list of the conditions where it shows.
     """
-    shown = {f.factors for f in findings if f.shows}
+    shown = [f for f in findings if f.shows]
+    failing = [f for f in findings if not f.shows]
     names = list(dict.fromkeys(name for f in findings for name, _ in f.factors))
-    for name in names:
-        values = {dict(f.factors).get(name) for f in findings if f.shows}
-        others = {dict(f.factors).get(name) for f in findings if not f.shows}
-        if None not in values and not values & others:
-            ordered = [v for v in dict.fromkeys(dict(f.factors)[name] for f in findings if f.shows)]
-            return f"the {name} is {' or '.join(ordered)}"
-    failing = [f.condition for f in findings if f.factors not in shown]
+    for size in range(1, len(names)):
+        candidates = []
+        for chosen in itertools.combinations(names, size):
+            project = lambda f: tuple(dict(f.factors).get(name) for name in chosen)  # noqa: E731
+            values = list(dict.fromkeys(project(f) for f in shown))
+            if not any(None in v for v in values) and not {project(f) for f in failing} & set(values):
+                candidates.append((len(values), chosen, values))
+        if candidates:
+            _, chosen, values = min(candidates, key=lambda c: c[0])
+            if size == 1:
+                return f"the {chosen[0]} is {' or '.join(v[0] for v in values)}"
+            return "; or ".join(" and ".join(f"{n} = {v}" for n, v in zip(chosen, combo)) for combo in values)
     if len(failing) < len(shown):
-        return "it is not " + "; nor ".join(failing)
-    return "; or ".join(f.condition for f in findings if f.factors in shown)
+        return "it is not " + "; nor ".join(f.condition for f in failing)
+    return "; or ".join(f.condition for f in shown)
 
 
 @dataclass(frozen=True)

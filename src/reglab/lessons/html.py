@@ -1,0 +1,129 @@
+"""The lessons as HTML: one card per lesson (the report's sections and a notebook's display), the index, the page.
+
+Everything is self-contained: the report's CSS, figures as ``data:`` PNG
+URIs, no scripts; every piece of text goes through :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from html import escape
+from typing import TYPE_CHECKING
+
+from reglab.lessons.verdict import DOES_NOT_HOLD, HOLDS, HOLDS_ONLY_WHEN
+from reglab.report.html import _cell
+from reglab.report.page import page
+from reglab.results_file import reglab_version
+
+if TYPE_CHECKING:
+    from reglab.lessons.lesson import LessonFigure, LessonResult
+
+NOTEBOOK_CSS = (
+    ".reglab table{border-collapse:collapse;font-size:.9em;margin:.4em 0}"
+    ".reglab th,.reglab td{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
+    ".reglab .badge{color:#fff;border-radius:4px;padding:1px 7px;margin-left:6px;font-size:.85em}"
+    ".reglab .good-fit .badge{background:#1a9850}.reglab .underfits .badge{background:#b9770e}"
+    ".reglab .overfits .badge{background:#c0392b}.reglab .sd{display:block;font-size:.8em;color:#666}"
+    ".reglab .note{color:#555;font-size:.9em}.reglab img{max-width:100%}.reglab figure{margin:.6em 0}"
+    ".reglab figcaption strong{display:block}"
+)
+"""The few rules a notebook cell needs, scoped to ``.reglab`` so the notebook's own page is left alone."""
+
+VERDICT_CLASS = {HOLDS: "good-fit", HOLDS_ONLY_WHEN: "underfits", DOES_NOT_HOLD: "overfits"}
+"""The report's verdict colours: green holds, amber holds only when, red does not hold here."""
+
+
+def anchor(result: LessonResult) -> str:
+    return f"lesson-{result.lesson.name}"
+
+
+def figure_html(figure: LessonFigure) -> str:
+    """A ``<figure>`` with the PNG inline, its title and caption."""
+    data = base64.b64encode(figure.png).decode("ascii")
+    return (f'<figure class="card"><img src="data:image/png;base64,{data}" alt="{escape(figure.title)}">'
+            f"<figcaption><strong>{escape(figure.title)}</strong>{escape(figure.caption)}</figcaption></figure>")
+
+
+def table_html(rows: Sequence[Sequence[str]]) -> str:
+    """Rows (header first) as a table; ``mean ± std`` cells show the spread under the mean."""
+    if not rows:
+        return ""
+    header = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{_cell(str(c))}</td>" for c in row) + "</tr>" for row in rows[1:])
+    return f'<div class="scroll"><table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+def verdict_badge(result: LessonResult) -> str:
+    verdict = result.verdict
+    return f'<span class="badge">{escape(verdict.text)}</span>'
+
+
+def lesson_card(result: LessonResult) -> str:
+    """One lesson: the claim and its source, the verdict with its findings, the experiment, the rule, what to
+    look at, the numbers and the figures."""
+    lesson, verdict = result.lesson, result.verdict
+    findings = table_html([["condition", "the claimed effect", "measured"]] + [
+        [f.condition, "shows" if f.shows else "does not show", f.evidence] for f in verdict.findings])
+    sources = ", ".join(lesson.source_files)
+    seeds = ", ".join(str(s) for s in result.seeds)
+    size = "quick sizes" if result.quick else "default sizes"
+    return f"""
+<section id="{escape(anchor(result))}" class="lesson">
+<h2>{escape(lesson.title)}</h2>
+<div class="card verdict {VERDICT_CLASS[verdict.kind]}">
+<h3>The claim {verdict_badge(result)}</h3>
+<blockquote><p>“{escape(lesson.claim)}”</p></blockquote>
+<p class="note">Quoted from the seed notes: {escape(sources)}. Lesson <code>{escape(lesson.name)}</code>.</p>
+<p><strong>Verdict: the claim {escape(verdict.text)}.</strong></p>
+{findings}
+</div>
+<h3>What was done</h3>
+<p>{escape(lesson.experiment)} Seeds {escape(seeds)} ({escape(size)}); paired: for a seed, every variant of one
+architecture starts from the same weights and sees the same minibatches.</p>
+<details><summary>The rule behind the verdict</summary><pre>{escape(lesson.rule)}</pre>
+<p class="note">Per condition the rule says whether the effect shows. The claim holds when it shows under every
+condition, holds only when … names the conditions where it shows, and does not hold here when it shows under none.</p>
+</details>
+<h3>What to look at</h3>
+<p>{escape(lesson.look)}</p>
+<h3>The numbers</h3>
+{table_html(result.outcome.table)}
+<p class="note">Mean ± standard deviation over seeds {escape(seeds)}; {result.seconds:.1f} s.</p>
+<h3>Figures</h3>
+{"".join(figure_html(f) for f in result.outcome.figures)}
+</section>"""
+
+
+def index_table(results: Sequence[LessonResult]) -> str:
+    """The list of lessons with their verdicts, each linking to its section."""
+    rows = []
+    for result in results:
+        lesson, verdict = result.lesson, result.verdict
+        rows.append(
+            f'<tr><td><a href="#{escape(anchor(result))}">{escape(lesson.name)}</a></td>'
+            f"<td>{escape(lesson.claim)}</td><td>{escape(', '.join(lesson.sources))}</td>"
+            f'<td class="verdict {VERDICT_CLASS[verdict.kind]}"><span class="badge">{escape(verdict.text)}</span></td></tr>'
+        )
+    return ('<section id="index"><h2>The claims and their verdicts</h2><div class="scroll"><table>'
+            '<thead><tr><th scope="col">lesson</th><th scope="col">claim</th><th scope="col">seed notes</th>'
+            f'<th scope="col">verdict</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>')
+
+
+def render_page(results: Sequence[LessonResult], command: str, seconds: float) -> str:
+    """The whole ``index.html``: the index, then one section per lesson."""
+    seeds = sorted({s for r in results for s in r.seeds})
+    subtitle = (f"{len(results)} claim{'s' * (len(results) != 1)} of the seed course notes, each tested by an "
+                f"experiment · seeds {', '.join(map(str, seeds))} · {seconds:.0f} s")
+    links = [("index", "Index")] + [(anchor(r), r.lesson.name) for r in results]
+    body = index_table(results) + "".join(lesson_card(r) for r in results) + (
+        f'<section id="reproduce"><h2>Reproduce</h2><pre>{escape(command)}</pre>'
+        "<p class=\"note\">Runs are kept in runs.sqlite beside this page: the same command trains nothing "
+        "again and gives the same numbers.</p></section>")
+    footer = f"Made by reglab {escape(reglab_version())}. Files beside this page: lessons.json and the figures as PNG."
+    return page("reglab lessons: the claims of the seed notes, tested", subtitle, links, body, footer)
+
+
+def notebook_html(body: str) -> str:
+    """HTML for a notebook cell: ``body`` in a ``.reglab`` wrapper with :data:`NOTEBOOK_CSS`."""
+    return f'<div class="reglab"><style>{NOTEBOOK_CSS}</style>{body}</div>'
