@@ -17,7 +17,7 @@ import numpy as np
 
 from reglab.lessons.common import FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab
-from reglab.lessons.lesson import Lesson, LessonFigure, Outcome, rule_text
+from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.plots import bar_panels
 from reglab.lessons.verdict import Finding, Verdict, over_conditions
 from reglab.variant import PARAMETERS
@@ -92,7 +92,7 @@ def run(lab: Lab) -> Outcome:
     table = [["data set", "learning rate", "init scale", "best val loss, no BN", "best val loss, BN", "diverged, no BN", "diverged, BN"]]
     for data, options in FEW_EXAMPLES:
         variants = [_spec(bn, lr, s) for bn in (False, True) for lr, s in settings]
-        runs = lab.train(lab.data(data, **options), variants, epochs=lab.size(100, 20))
+        runs = lab.train(lab.data(data, **options), variants, epochs=lab.epochs(100))
         loss = {bn: {(lr, s): _best_loss(runs.metric(_label(bn, lr, s), "best_val_loss")) for lr, s in settings}
                 for bn in (False, True)}
         diverged = {bn: {(lr, s): sum(r.diverged for r in runs[_label(bn, lr, s)]) for lr, s in settings} for bn in (False, True)}
@@ -110,7 +110,7 @@ def run(lab: Lab) -> Outcome:
         "The standard deviation of the best validation loss when only one thing changes (the seed, the learning rate "
         "or the initialization scale), averaged over the rest. Shorter bars with batch norm: less dependence.",
         bar_panels(panels, "spread of the best validation loss"))]
-    return Outcome(judge(numbers), table, figures, numbers)
+    return Outcome(numbers, table, figures)
 
 
 def _experiment() -> str:
@@ -127,9 +127,9 @@ LESSON = Lesson(
     claim="Batch Normalization: Stabilizes learning and reduces dependence on initialization.",
     sources=("003",),
     experiment=_experiment(),
-    rule=rule_text(judge),
     look="Compare the paired bars: each is how much the outcome moves when one setting changes. Batch norm "
          "rescales every hidden layer's input to zero mean and unit variance per minibatch, so the scale of the "
          "initial weights and, partly, the step size matter less. The table shows where each setting failed.",
     run=run,
+    judge=judge,
 )

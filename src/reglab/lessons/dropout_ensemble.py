@@ -17,7 +17,7 @@ import numpy as np
 
 from reglab.lessons.common import FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab
-from reglab.lessons.lesson import Lesson, LessonFigure, Outcome, rule_text
+from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.measures import log_loss, mc_dropout, member_predictions
 from reglab.lessons.plots import bar_panels
 from reglab.lessons.verdict import Finding, Verdict, over_conditions, paired
@@ -64,7 +64,7 @@ def _spread(predictions: np.ndarray) -> float:
 
 def run(lab: Lab) -> Outcome:
     numbers: dict[str, Any] = {}
-    epochs = lab.size(150, 20)
+    epochs = lab.epochs(150)
     passes = lab.size(50, 10)
     table = [["data set", "variant", "gradient steps (× baseline)", "val loss", "val acc", "prediction spread"]]
     for data, options in FEW_EXAMPLES:
@@ -97,7 +97,7 @@ def run(lab: Lab) -> Outcome:
                           f"predicted probability over {passes} Monte Carlo dropout passes (dropout on at prediction), "
                           f"and over the {MEMBERS} members of the ensemble.", bar_panels(spreads, "prediction spread")),
     ]
-    return Outcome(judge(numbers), table, figures, numbers)
+    return Outcome(numbers, table, figures)
 
 
 LESSON = Lesson(
@@ -110,10 +110,10 @@ LESSON = Lesson(
                f"ensemble of {MEMBERS} independently initialized networks at equal compute ({150 // MEMBERS} epochs "
                f"each) and at {MEMBERS}× the compute (150 epochs each). The dropout network predicts in one pass "
                "(dropout off, the weight-scaling rule) and as the average of 50 Monte Carlo passes with dropout on.",
-    rule=rule_text(judge),
     look="Compare the dropout bars with the ensemble bar. Training with dropout samples a different thinned network "
          "at every step, and all of them share weights; at prediction the full network with scaled activations "
          "stands in for their average. The spread chart shows that the thinned networks really do disagree, like "
          "the members of an ensemble, and the table compares their Monte Carlo average with the single pass.",
     run=run,
+    judge=judge,
 )

@@ -8,7 +8,7 @@ import numpy as np
 
 from reglab.lessons.common import FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab
-from reglab.lessons.lesson import Lesson, LessonFigure, Outcome, rule_text
+from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.plots import heatmap_panels
 from reglab.lessons.verdict import Finding, Verdict, over_conditions, paired
 
@@ -54,7 +54,7 @@ def run(lab: Lab) -> Outcome:
     grids = {}
     for data, options in FEW_EXAMPLES:
         labels = [_label(a, b) for a in L2 for b in RATES]
-        runs = lab.train(lab.data(data, **options), [_spec(a, b) for a in L2 for b in RATES], epochs=lab.size(150, 20))
+        runs = lab.train(lab.data(data, **options), [_spec(a, b) for a in L2 for b in RATES], epochs=lab.epochs(150))
         loss = {label: floats(runs.metric(label, "val_loss")) for label in labels}
         numbers[data] = {"val_loss": loss}
         grids[data] = np.array([[np.mean(loss[_label(a, b)]) for b in RATES] for a in L2])
@@ -67,7 +67,7 @@ def run(lab: Lab) -> Outcome:
         "(the lowest is framed). The top-left cell is the baseline; the top row is dropout alone, the left column "
         "L2 alone.",
         heatmap_panels([f"{a:g}" for a in L2], [f"{b:g}" for b in RATES], grids, "L2 strength", "dropout rate", "validation loss"))]
-    return Outcome(judge(numbers), table, figures, numbers)
+    return Outcome(numbers, table, figures)
 
 
 LESSON = Lesson(
@@ -78,9 +78,9 @@ LESSON = Lesson(
     sources=("000",),
     experiment=f"On moons and circles (40 training rows), 150 epochs: every pair of L2 strength "
                f"({', '.join(f'{a:g}' for a in L2)}) and dropout rate ({', '.join(f'{b:g}' for b in RATES)}), same seeds.",
-    rule=rule_text(judge),
     look="Find the framed cell. If it lies inside the grid (both L2 and dropout on), the pair beats each technique "
          "alone; if it lies on the top row or left column, one technique alone was enough at these strengths. The "
          "verdict compares the best pair with the best single technique seed by seed.",
     run=run,
+    judge=judge,
 )

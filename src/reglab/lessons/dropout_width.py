@@ -8,7 +8,7 @@ import numpy as np
 
 from reglab.lessons.common import FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab
-from reglab.lessons.lesson import Lesson, LessonFigure, Outcome, rule_text
+from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.plots import line_panels
 from reglab.lessons.verdict import AGREE, Finding, Verdict, over_conditions, share_positive
 
@@ -46,7 +46,7 @@ def run(lab: Lab) -> Outcome:
         gain, plain, dropped = {}, {}, {}
         for width in WIDTHS:
             hidden = f"hidden={width}x{width}"
-            runs = lab.train(ds, [f"{width}:{hidden}", f"{width} dropout:{hidden},dropout={RATE:g}"], epochs=lab.size(150, 20))
+            runs = lab.train(ds, [f"{width}:{hidden}", f"{width} dropout:{hidden},dropout={RATE:g}"], epochs=lab.epochs(150))
             plain[str(width)] = floats(runs.metric(f"{width}", "val_loss"))
             dropped[str(width)] = floats(runs.metric(f"{width} dropout", "val_loss"))
             gain[str(width)] = [a - b for a, b in zip(plain[str(width)], dropped[str(width)])]
@@ -58,7 +58,7 @@ def run(lab: Lab) -> Outcome:
         "gain", "What dropout gains, by width", f"Validation loss without dropout minus with dropout {RATE:g}, same "
         "seed, for two hidden layers of each width (line: mean; dots: seeds). Above zero dropout helps.",
         line_panels(WIDTHS, panels, "units per hidden layer", "validation loss gained", xticks=[f"{w}x{w}" for w in WIDTHS]))]
-    return Outcome(judge(numbers), table, figures, numbers)
+    return Outcome(numbers, table, figures)
 
 
 LESSON = Lesson(
@@ -69,9 +69,9 @@ LESSON = Lesson(
     sources=("002",),
     experiment=f"On moons and circles (40 training rows), 150 epochs: two hidden layers of {', '.join(map(str, WIDTHS))} "
                f"units, each without and with dropout {RATE:g}, same seeds.",
-    rule=rule_text(judge),
     look="Follow the line from the narrow network to the wide one. A narrow network has little capacity to spare: "
          "dropping 30% of its few units makes it underfit, and the gain is small or negative. A wide network "
          "overfits 40 points easily, and dropout's noise holds it back: the gain grows with width.",
     run=run,
+    judge=judge,
 )

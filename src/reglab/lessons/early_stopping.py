@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from reglab.figures._style import new_figure, panel_width, styled, variant_colors
 from reglab.lessons.common import FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab, Runs
-from reglab.lessons.lesson import Lesson, LessonFigure, Outcome, rule_text
+from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.verdict import AGREE, Finding, Verdict, over_conditions
 
 PATIENCES = (5, 20)
@@ -102,7 +102,7 @@ def plot_stops(runs_by_data: dict[str, Runs]) -> Figure:
 
 
 def run(lab: Lab) -> Outcome:
-    epochs = lab.size(150, 30)
+    epochs = lab.epochs(150)
     variants = ["baseline", *(f"{_label(p)}:early_stopping={p}" for p in PATIENCES)]
     numbers, trained = {}, {}
     table = [["data set", "patience", "stopped epoch", "restored epoch", "baseline's best epoch", "epochs saved",
@@ -120,7 +120,7 @@ def run(lab: Lab) -> Outcome:
         "stops", "Where early stopping stops", "The baseline's training (dashed) and validation (solid) loss, first "
         "seed. Each patience stops at its cross and restores the weights of its dot; the shaded span is the epochs "
         "it waited for an improvement that did not come.", plot_stops(trained))]
-    return Outcome(judge(numbers), table, figures, numbers)
+    return Outcome(numbers, table, figures)
 
 
 LESSON = Lesson(
@@ -130,10 +130,10 @@ LESSON = Lesson(
     sources=("003",),
     experiment=f"On moons and circles (40 training rows), 150 epochs: the baseline against early stopping with "
                f"patience {' and '.join(map(str, PATIENCES))} (Keras' rule, best weights restored), same seeds.",
-    rule=rule_text(judge),
     look="The dot should sit at the bottom of the validation curve and the cross a patience later. With a short "
          "patience, a dip in a noisy curve can look like the minimum and training stops too soon; with a long one it "
          "waits longer but finds the real minimum. The 'epochs saved' column is the cost avoided; 'curve difference' "
          "shows that stopping early changed nothing before the stop.",
     run=run,
+    judge=judge,
 )

@@ -13,7 +13,7 @@ import numpy as np
 
 from reglab.lessons.common import cell, floats
 from reglab.lessons.lab import Lab, Runs
-from reglab.lessons.lesson import Lesson, LessonFigure, Outcome, rule_text
+from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.plots import bar_panels
 from reglab.lessons.verdict import AGREE, Finding, Verdict, over_conditions, paired
 from reglab.run import Run
@@ -82,7 +82,7 @@ def _experiment(lab: Lab) -> dict[str, Any]:
     numbers = {}
     for data, options in DATA:
         ds = lab.data("classification", **options)
-        runs = lab.train(ds, _variants(), epochs=lab.size(150, 20))
+        runs = lab.train(ds, _variants(), epochs=lab.epochs(150))
         numbers[data] = _measure(runs, ds.informative_features)
     return numbers
 
@@ -156,7 +156,7 @@ def run_sparsity(lab: Lab) -> Outcome:
         LessonFigure.draw("near-zeros", "Weights below 1e-3", "Share of all weights with |w| < 1e-3. Gradient L1 "
                           "pushes many weights near zero without reaching it.", bar_panels(near, "% of weights with |w| < 1e-3", fmt=".1f")),
     ]
-    return Outcome(judge_sparsity(numbers), _table(numbers), figures, numbers)
+    return Outcome(numbers, _table(numbers), figures)
 
 
 def run_selection(lab: Lab) -> Outcome:
@@ -166,7 +166,7 @@ def run_selection(lab: Lab) -> Outcome:
         "noise-share", "Weight on the noise features", "The noise features' share of the first-layer feature norms "
         "(0: the network ignores them; the share of noise columns if it weighs all features alike).",
         bar_panels(share, "noise features' share of the first-layer norms", fmt=".2f"))]
-    return Outcome(judge_selection(numbers), _table(numbers), figures, numbers)
+    return Outcome(numbers, _table(numbers), figures)
 
 
 EXPERIMENT = ("Two make_classification data sets (3 of 10 and 5 of 20 columns informative, no redundant ones, 200 "
@@ -181,13 +181,13 @@ SPARSITY = Lesson(
           "shrink some of the weights to zero, resulting in sparse models.",
     sources=("000", "002", "003"),
     experiment=EXPERIMENT,
-    rule=rule_text(judge_sparsity),
     look="Compare the two bar charts. The gradient of |w| is ±λ whatever the size of w, so a weight near zero is "
          "pushed across zero and back at every step: it hovers near zero (many weights below 1e-3) but never lands "
          "on it. The proximal step sets a weight to exactly 0.0 when the step would cross zero, which is what the "
          "notes describe. Adam divides every gradient by its running size, so it moves small weights further than "
          "SGD does: more exact zeros with prox under Adam at the same λ.",
     run=run_sparsity,
+    judge=judge_sparsity,
 )
 
 SELECTION = Lesson(
@@ -196,10 +196,10 @@ SELECTION = Lesson(
     claim="This can be helpful for feature selection, as it identifies which features are most important.",
     sources=("000",),
     experiment=EXPERIMENT,
-    rule=rule_text(judge_selection),
     look="The data sets are built so the informative columns are known. Each input feature's weight is the norm of "
          "its row of the first weight matrix. Look at how much of that weight sits on the noise features with and "
          "without L1, and at the 'noise features dropped' column: only the proximal form removes a feature from "
          "the model outright.",
     run=run_selection,
+    judge=judge_selection,
 )

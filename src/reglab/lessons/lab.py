@@ -27,6 +27,9 @@ from reglab.variant import Variant, parse_variants
 
 Log = Callable[[str], None]
 
+QUICK_EPOCHS = 10
+"""Epochs of every comparison in quick mode (tests, notebooks): enough to run everything, not to show the claims."""
+
 KIND = "lessons"
 """The experiment kind recorded in the run store."""
 
@@ -62,7 +65,7 @@ class Lab:
     Args:
         seeds: the seeds of every comparison (at least 2, so a spread exists).
         out: the output directory whose ``runs.sqlite`` keeps the runs, or ``None`` (train in memory).
-        quick: the small sizes of :meth:`size` (tests, notebooks); the verdict rules are the same.
+        quick: the small sizes of :meth:`epochs` and :meth:`size` (tests, notebooks); the verdict rules are the same.
         progress: show the training progress bar (``tqdm.auto``: a widget in a notebook).
         log: where status lines go (``resuming: ...``); ``None`` for silence.
         names: the lessons asked for, recorded in the store with the seeds.
@@ -92,6 +95,10 @@ class Lab:
         (lessons share runs, a baseline is often stored already)."""
         if "checkpoint" in line:
             self.say(line)
+
+    def epochs(self, full: int) -> int:
+        """A lesson's epochs: ``full`` by default, :data:`QUICK_EPOCHS` in quick mode."""
+        return QUICK_EPOCHS if self.quick else full
 
     def size(self, full: int, quick: int) -> int:
         """``full`` by default, ``quick`` in quick mode (epochs, rows, samples of a measurement)."""

@@ -6,10 +6,11 @@ Each lesson module (``reglab/lessons/<name>.py``) declares one :class:`Lesson`:
   seed files it comes from (:data:`SEED_FILES`);
 * ``run(lab)``: the experiment, trained through the :class:`~reglab.lessons.lab.Lab`
   (paired comparisons on at least two data sets and every seed of the lab),
-  giving an :class:`Outcome`: the verdict, the table of measured numbers,
-  the figures and the numbers themselves;
-* ``rule``: the verdict rule in words; the rule itself is a pure function of
-  the lesson module (``judge``), tested on scripted numbers;
+  giving an :class:`Outcome`: the measured numbers, a table of them and the
+  figures;
+* ``judge(numbers)``: the verdict rule, a pure function of the numbers
+  (tested on scripted numbers); the verdict of a run is always
+  ``judge(outcome.numbers)``, and :attr:`Lesson.rule` is its docstring;
 * ``look``: what a learner should look at in the figures and the table.
 """
 
@@ -65,12 +66,11 @@ class LessonFigure:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a lesson's experiment gives: the verdict, a table (header row first), figures, the numbers."""
+    """What a lesson's experiment gives: the measured numbers (JSON-ready), a table of them (header row first), figures."""
 
-    verdict: Verdict
+    numbers: dict[str, Any]
     table: list[list[str]]
     figures: list[LessonFigure]
-    numbers: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,9 @@ class Lesson:
     claim: str
     sources: tuple[str, ...]
     experiment: str
-    rule: str
     look: str
     run: Callable[[Lab], Outcome]
+    judge: Callable[[dict[str, Any]], Verdict]
 
     def __post_init__(self) -> None:
         unknown = [s for s in self.sources if s not in SEED_FILES]
@@ -95,16 +95,22 @@ class Lesson:
     def source_files(self) -> tuple[str, ...]:
         return tuple(SEED_FILES[s] for s in self.sources)
 
+    @property
+    def rule(self) -> str:
+        """The verdict rule in words (the docstring of :attr:`judge`)."""
+        return rule_text(self.judge)
+
     def __call__(self, lab: Lab) -> LessonResult:
-        """Run the experiment in ``lab`` and time it."""
+        """Run the experiment in ``lab``, judge its numbers, time both."""
         start = time.perf_counter()
         outcome = self.run(lab)
-        return LessonResult(self, outcome, list(lab.seeds), lab.quick, time.perf_counter() - start)
+        verdict = self.judge(outcome.numbers)
+        return LessonResult(self, outcome, verdict, list(lab.seeds), lab.quick, time.perf_counter() - start)
 
 
 @dataclass
 class LessonResult:
-    """A lesson as run: the lesson, its :class:`Outcome`, the seeds, the sizes and the seconds it took.
+    """A lesson as run: the lesson, its :class:`Outcome`, the verdict its rule gave, the seeds, the sizes, the seconds.
 
     In a notebook it displays itself (:meth:`_repr_html_`): the claim, the
     verdict, the table and the figures inline.
@@ -112,14 +118,11 @@ class LessonResult:
 
     lesson: Lesson
     outcome: Outcome
+    verdict: Verdict
     seeds: list[int]
     quick: bool
     seconds: float
     figure_paths: dict[str, Path] = field(default_factory=dict)
-
-    @property
-    def verdict(self) -> Verdict:
-        return self.outcome.verdict
 
     def save_figures(self, directory: Path) -> None:
         """Write each figure as ``directory/<lesson>-<figure>.png``."""

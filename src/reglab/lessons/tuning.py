@@ -12,7 +12,7 @@ from typing import Any
 
 from reglab.lessons.common import FEW_EXAMPLES, cell
 from reglab.lessons.lab import Lab
-from reglab.lessons.lesson import Lesson, LessonFigure, Outcome, rule_text
+from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.verdict import Finding, Verdict, over_conditions
 from reglab.sweeps import analyse, get_param
 from reglab.sweeps.figures import plot_validation_curve
@@ -54,7 +54,7 @@ def run(lab: Lab) -> Outcome:
         for param, values in GRIDS.items():
             spec = get_param(param)
             variants = [base.replace(**spec.changes(v, base)) for v in values]
-            runs = lab.train(ds, variants, epochs=lab.size(150, 20))
+            runs = lab.train(ds, variants, epochs=lab.epochs(150))
             result = analyse(ds, (spec,), (values,), base, tuple(lab.seeds), runs.all())
             numbers[data][param] = {
                 "values": list(values), "regions": [p.region for p in result.points],
@@ -70,7 +70,7 @@ def run(lab: Lab) -> Outcome:
                 f"curve-{param}-{data}", f"Validation curve of {param} on {data}", "Training (dashed) and validation "
                 "(solid) loss against the strength, mean ± std over seeds; red: the overfitting region, amber: the "
                 "underfitting region, green line: the one-standard-error choice.", plot_validation_curve(result)))
-    return Outcome(judge(numbers), table, figures, numbers)
+    return Outcome(numbers, table, figures)
 
 
 LESSON = Lesson(
@@ -81,10 +81,10 @@ LESSON = Lesson(
     sources=("000",),
     experiment="On moons and circles (40 training rows), 150 epochs: L2 from 1e-5 to 1 (6 values, log scale) and "
                "dropout from 0 to 0.8, same seeds; the sweep's one-standard-error rule picks a value.",
-    rule=rule_text(judge),
     look="Read each validation curve from left to right. On the left the training loss is far below the validation "
          "loss: overfitting. On the right both losses rise together: the penalty or the dropout is so strong the "
          "network cannot fit even the training data. The choice sits in the valley between, at the strongest value "
          "whose validation loss is within one standard error of the lowest.",
     run=run,
+    judge=judge,
 )

@@ -106,7 +106,7 @@ def condition_phrase(findings: Sequence[Finding]) -> str:
     shown = [f for f in findings if f.shows]
     failing = [f for f in findings if not f.shows]
     names = list(dict.fromkeys(name for f in findings for name, _ in f.factors))
-    for size in range(1, len(names)):
+    for size in range(1, max(len(names), 2)):  # all factors at once would just list the conditions
         candidates = []
         for chosen in itertools.combinations(names, size):
             project = lambda f: tuple(dict(f.factors).get(name) for name in chosen)  # noqa: E731

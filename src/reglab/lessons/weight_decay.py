@@ -17,7 +17,7 @@ import numpy as np
 
 from reglab.lessons.common import FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab, Runs
-from reglab.lessons.lesson import Lesson, LessonFigure, Outcome, rule_text
+from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.measures import relative_difference
 from reglab.lessons.plots import bar_panels
 from reglab.lessons.verdict import Finding, Verdict, over_conditions
@@ -80,7 +80,7 @@ def run(lab: Lab) -> Outcome:
     table = [["data set", "optimizer", "‖w(L2 λ) − w(decay 2λ)‖/‖w‖", "‖w(L2 λ) − w(decay λ)‖/‖w‖",
               "‖w‖ L2 λ", "‖w‖ decay 2λ", "val loss L2 λ", "val loss decay 2λ"]]
     for data, options in FEW_EXAMPLES:
-        runs = lab.train(lab.data(data, **options), _variants(), epochs=lab.size(150, 20))
+        runs = lab.train(lab.data(data, **options), _variants(), epochs=lab.epochs(150))
         numbers[data] = _measure(runs)
         for name, m in numbers[data].items():
             table.append([data, name, cell(m["factor_2"], ".1e"), cell(m["factor_1"], ".1e"), cell(m["norm"]["L2 λ"], ".3f"),
@@ -94,7 +94,7 @@ def run(lab: Lab) -> Outcome:
         f"penalty λ = {STRENGTH:g} and with decoupled weight decay 2λ or λ (log axis; {EQUAL:g} and below is float "
         "rounding). Under plain SGD, decay 2λ gives the L2 weights to rounding; with momentum or Adam it does not.",
         bar_panels(panels, "‖w_L2 − w_decay‖ / ‖w_L2‖", fmt=".1e", log=True))]
-    return Outcome(judge(numbers), table, figures, numbers)
+    return Outcome(numbers, table, figures)
 
 
 LESSON = Lesson(
@@ -107,11 +107,11 @@ LESSON = Lesson(
                f"against decoupled weight decay 2λ and λ (w ← w − lr·wd·w before each step, as AdamW), under SGD "
                "without momentum (lr 0.05), SGD with momentum 0.9 (lr 0.01) and Adam (lr 0.01), same seeds, same "
                "initial weights, same minibatches. Measured: the relative distance between the final weights.",
-    rule=rule_text(judge),
     look="The bars are distances between two trained networks. Under plain SGD, decay 2λ lands on the L2 network to "
          "float rounding: the penalty's gradient 2λw makes the step w·(1 − 2·lr·λ) − lr·g, which is weight decay "
          "with wd = 2λ (the factor 2 comes from the derivative of w²; decay λ is visibly off). With momentum the L2 "
          "gradient is accumulated in the velocity, and under Adam it is divided by the running gradient size, so "
          "the two part ways. That is why AdamW decouples the decay from the gradient.",
     run=run,
+    judge=judge,
 )

@@ -15,7 +15,7 @@ import numpy as np
 from reglab.figures import plot_decision_boundaries
 from reglab.lessons.common import FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab, Runs
-from reglab.lessons.lesson import Lesson, LessonFigure, Outcome, rule_text
+from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.measures import input_sensitivity, spectral_bound
 from reglab.lessons.plots import line_panels, scatter_panels
 from reglab.lessons.verdict import Finding, Verdict, decreasing, over_conditions, rank_correlation
@@ -53,7 +53,7 @@ def _measure(runs: Runs) -> dict[str, dict[str, list[float]]]:
 def _experiment(lab: Lab) -> tuple[dict[str, Any], dict[str, Runs]]:
     numbers, trained = {}, {}
     for data, options in FEW_EXAMPLES:
-        runs = lab.train(lab.data(data, **options), _variants(), epochs=lab.size(150, 20))
+        runs = lab.train(lab.data(data, **options), _variants(), epochs=lab.epochs(150))
         numbers[data], trained[data] = _measure(runs), runs
     return numbers, trained
 
@@ -132,7 +132,7 @@ def run_l2(lab: Lab) -> Outcome:
                           "plane (first seed): the boundary gets smoother as λ grows.",
                           plot_decision_boundaries(l2_runs, trained[first].dataset)),
     ]
-    return Outcome(judge_l2(numbers), _table(numbers, grid), figures, numbers)
+    return Outcome(numbers, _table(numbers, grid), figures)
 
 
 def run_large(lab: Lab) -> Outcome:
@@ -143,7 +143,7 @@ def run_large(lab: Lab) -> Outcome:
         "sensitivity-vs-norm", "Sensitivity against weight norm", "One dot per run (variant × seed): the weight L2 "
         "norm and the mean input-gradient norm of the logits. Dots rising to the right: larger weights, a steeper "
         "function.", scatter_panels(points, "weight norm ‖w‖₂", "mean ‖∂f/∂x‖"))]
-    return Outcome(judge_large(numbers), _table(numbers, labels), figures, numbers)
+    return Outcome(numbers, _table(numbers, labels), figures)
 
 
 EXPERIMENT = ("The seed network on moons and circles with 40 training rows, 150 epochs: the baseline, L2 at 1e-4, "
@@ -159,12 +159,12 @@ L2_SHRINKS = Lesson(
           "learned function and prevent overfitting.",
     sources=("000",),
     experiment=EXPERIMENT,
-    rule=rule_text(judge_l2),
     look="Read the two line plots from left to right: as λ grows the weight norm falls, and so does the input "
          "sensitivity, the average steepness of the function the network learned. The exact-zero column stays at 0: "
          "the gradient of λw² is 2λw, which vanishes as w does, so L2 shrinks weights in proportion and never sets "
          "one to zero. The decision boundaries show the smoothing.",
     run=run_l2,
+    judge=judge_l2,
 )
 
 LARGE_WEIGHTS = Lesson(
@@ -174,9 +174,9 @@ LARGE_WEIGHTS = Lesson(
           "input can lead to large changes in the output.",
     sources=("001",),
     experiment=EXPERIMENT,
-    rule=rule_text(judge_large),
     look="Each dot is one trained network. If the claim holds, the dots rise from left to right: networks with "
          "larger weights have steeper functions. Different regularizers reach small weights in different ways "
          "(max-norm caps each unit, dropout spreads the weight), so the dots of one colour are a cloud, not a line.",
     run=run_large,
+    judge=judge_large,
 )
