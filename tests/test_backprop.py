@@ -9,7 +9,8 @@ from reglab.engine import backprop
 from reglab.engine.network import Architecture, StackedMLP
 from reglab.engine.objective import training_loss
 from reglab.engine.optimizers import BatchedAdam
-from reglab.regularizers import Regularizer, build_regularizers
+from reglab.pieces.interface import Regularizer
+from reglab.regularizers import build_regularizers
 from reglab.variant import Variant
 
 

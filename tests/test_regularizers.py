@@ -11,8 +11,8 @@ import torch
 
 from reglab.callbacks import EarlyStopping
 from reglab.engine.network import Architecture, StackedMLP
-from reglab.engine.optimizers import StepSizes
 from reglab.engine.streams import ModelStreams
+from reglab.pieces.interface import Regularizer, StepSizes
 from reglab.regularizers import (
     REGISTRY,
     DecoupledWeightDecay,
@@ -22,7 +22,6 @@ from reglab.regularizers import (
     L2Penalty,
     MaxNorm,
     NonNeg,
-    Regularizer,
     SoftThreshold,
     UnitNorm,
     build_regularizers,

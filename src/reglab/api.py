@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
+from reglab.callbacks import build_callbacks
 from reglab.engine.checkpoint import EVERY_S, CheckpointStorage, GroupCheckpoint
 from reglab.engine.plan import Group, RunSpec, make_groups
 from reglab.engine.trainer import RunOutcome, Split, train_group
 from reglab.errors import ReglabError
 from reglab.parallel import EpochTicks, epoch_queue
+from reglab.pieces.interface import Pieces
+from reglab.regularizers import build_regularizers
 from reglab.run import Run
 from reglab.variant import Variant, parse_variants
 
@@ -127,7 +130,9 @@ def _train_here(
                 on_resume(resume.epoch)
         bar.set_postfix_str(f"{bar.postfix}, resumed at epoch {resume.epoch}")
         bar.update(resume.epoch)
-    outcomes = train_group(group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint)
+    outcomes = train_group(
+        group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint, pieces=build_pieces(group)
+    )
     bar.update(done + group.epochs - bar.n)
     return outcomes
 
@@ -156,7 +161,9 @@ def _train_on(
 
     with epoch_queue(executor) as ticks:
         futures = {
-            executor.submit(train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None): i
+            executor.submit(
+                train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None, pieces=build_pieces(group)
+            ): i
             for i, group in enumerate(groups)
         }
         pending = set(futures)
@@ -172,6 +179,11 @@ def _train_on(
         finally:
             for future in futures:
                 future.cancel()
+
+
+def build_pieces(group: Group) -> Pieces:
+    """The pieces of one group, from the registries: its models' regularizers and its runs' callbacks."""
+    return Pieces(build_regularizers(group.model_variants), build_callbacks([run.variant for run in group.runs]))
 
 
 def _check_fits(variant: Variant, dataset: Dataset) -> None:

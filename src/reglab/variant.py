@@ -14,140 +14,106 @@ Per-layer values are written with ``/``: ``l1=1e-3/0/0`` gives one strength per
 weight matrix (input→h1, h1→h2, h2→output); ``dropout=0.3/0.1`` one rate per
 hidden layer.  A single value applies to all of them.
 
-Every value is checked in one place (:data:`PARAMETERS`), before any training;
-an unknown key or an impossible value raises :class:`~reglab.errors.ReglabError`
-naming the key, the allowed range and the value received.
+The keys are :data:`PARAMETERS`: the core keys declared here (architecture,
+ensemble, optimizer, schedule) and the keys each piece declares in its own
+file (:data:`reglab.regularizers.REGISTRY`, :data:`reglab.callbacks.CALLBACKS`).
+The class is generated from that table, one frozen dataclass field per key,
+so a key is written once.  Every value is checked by its rule
+(:mod:`reglab.rules`) before any training; an unknown key or an impossible
+value raises :class:`~reglab.errors.ReglabError` naming the key, the allowed
+range and the value received.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from reglab.callbacks import CALLBACKS
 from reglab.errors import ReglabError, did_you_mean
+from reglab.pieces.interface import Key, Sweep
+from reglab.regularizers import REGISTRY
+from reglab.rules import AnyOf, Flag, Interval, Invalid, OneOf, PerLayer, Sizes, invalid_key
 
-PerLayer = float | tuple[float, ...]
+PerLayerValue = float | tuple[float, ...]
 
-ADAMW_DEFAULT_DECAY = 0.01
-"""`optimizer=adamw` with no `weight_decay` uses PyTorch's AdamW default."""
+MAX_EPOCHS = 1_000_000
+MAX_ENSEMBLE = 1_000
+MAX_BATCH = 1_000_000_000
 
+ARCHITECTURE: tuple[Key, ...] = (
+    Key("hidden", Sizes(), (64, 32), "hidden layer sizes, e.g. 64x32; none = linear/logistic model",
+        sweep=Sweep("smaller", "hidden units (total)", "hidden width w (every layer of the base) or sizes such as 16x8")),
+    Key("conv", Sizes(largest=1024, most=8), (),
+        "filters of each 3x3 convolution + 2x2 max-pool block before the dense layers (image data), e.g. 8x16"),
+    Key("activation", OneOf(("relu", "tanh", "gelu", "sigmoid", "elu", "leaky_relu")), "relu", "hidden activation"),
+    Key("batchnorm", Flag(), False, "batch normalization after each hidden linear layer, before the activation"),
+    Key("init_scale", Interval(float, 0.0, 100.0, "right"), 1.0,
+        "multiplies the Glorot-uniform bound of the initial weights (1 = Keras' default)",
+        reason="a scale of 0 starts every weight at zero", listed_at_default=False),
+)
+"""Core keys that shape the network."""
 
-@dataclass(frozen=True)
-class Rule:
-    """How one variant key is parsed from text and which values it accepts."""
+TRAINING: tuple[Key, ...] = (
+    Key("ensemble", Interval(int, 1, MAX_ENSEMBLE, "both", integral_floats=True), 1,
+        "average of K independently trained networks"),
+    Key("optimizer", OneOf(("adam", "adamw", "sgd")), "adam", "optimizer"),
+    Key("lr", Interval(float, 0.0, None, "neither"), 0.01, "learning rate",
+        reason="a learning rate of 0 never moves the weights"),
+    Key("momentum", Interval(float, 0.0, 1.0, "left"), 0.9, "SGD momentum"),
+    Key("batch_size", AnyOf((Interval(int, 1, MAX_BATCH, "both"), OneOf(("full",))), text="a positive integer or 'full'"),
+        32, "minibatch size, or full"),
+    Key("epochs", Interval(int, 1, MAX_EPOCHS, "both", integral_floats=True), 500, "number of training epochs"),
+    Key("loss", OneOf(("auto", "bce", "cross_entropy", "mse")), "auto",
+        "data loss; auto = BCE / cross-entropy / MSE by task"),
+)
+"""Core keys of the ensemble, optimizer and schedule."""
 
-    kind: str  # "float", "int", "bool", "choice", "hidden", "batch"
-    help: str
-    low: float | None = None
-    high: float | None = None
-    closed_high: bool = True
-    choices: tuple[str, ...] = ()
-    per_layer: bool = False
-    optional: bool = False  # None allowed (meaning "off")
-
-    def describe(self) -> str:
-        """The accepted values, as said in an error message."""
-        if self.kind == "choice":
-            return "one of {" + ", ".join(self.choices) + "}"
-        if self.kind == "bool":
-            return "true or false"
-        if self.kind == "hidden":
-            return "layer sizes such as 64x32, or none"
-        if self.kind == "batch":
-            return "a positive integer or 'full'"
-        high = "inf)" if self.high is None else f"{self.high:g}{']' if self.closed_high else ')'}"
-        noun = "an integer" if self.kind == "int" else "a float"
-        text = f"{noun} in [{self.low:g}, {high}"
-        if self.per_layer:
-            text += " (or one per layer, separated by '/')"
-        if self.optional:
-            text += ", or none"
-        return text
-
-
-PARAMETERS: dict[str, Rule] = {
-    "hidden": Rule("hidden", "hidden layer sizes, e.g. 64x32; none = linear/logistic model"),
-    "conv": Rule("hidden", "filters of each 3x3 convolution + 2x2 max-pool block before the dense layers (image data), e.g. 8x16"),
-    "conv_dropout": Rule("float", "dropout rate after each convolution's activation and after each pooling", 0.0, 1.0, closed_high=False),
-    "activation": Rule("choice", "hidden activation", choices=("relu", "tanh", "gelu", "sigmoid", "elu", "leaky_relu")),
-    "dropout": Rule("float", "inverted dropout rate after each hidden activation", 0.0, 1.0, closed_high=False, per_layer=True),
-    "noise": Rule("float", "std of Gaussian noise added in training: one value = inputs only; input/h1/h2... per position", 0.0, per_layer=True),
-    "batchnorm": Rule("bool", "batch normalization after each hidden linear layer, before the activation"),
-    "l1": Rule("float", "L1 penalty strength: + l1 * sum|w|", 0.0, per_layer=True),
-    "l2": Rule("float", "L2 penalty strength: + l2 * sum w^2", 0.0, per_layer=True),
-    "penalize_bias": Rule("bool", "also apply l1/l2 penalties to biases"),
-    "prox": Rule("float", "L1 by a proximal soft-threshold step after each update (exact zeros)", 0.0),
-    "weight_decay": Rule("float", "decoupled weight decay (AdamW semantics): w <- w - lr*wd*w", 0.0),
-    "max_norm": Rule("float", "max norm of each unit's incoming weight vector", 0.0, optional=True),
-    "unit_norm": Rule("bool", "keep each unit's incoming weight vector at norm 1"),
-    "non_neg": Rule("bool", "keep every weight >= 0"),
-    "early_stopping": Rule("int", "patience in epochs (stop when the monitor has not improved)", 1.0, optional=True),
-    "min_delta": Rule("float", "early stopping: smallest change that counts as an improvement", 0.0),
-    "monitor": Rule("choice", "early stopping: the quantity watched", choices=("val_loss", "val_acc")),
-    "restore_best": Rule("bool", "early stopping: restore the weights of the best epoch"),
-    "ensemble": Rule("int", "average of K independently trained networks", 1.0),
-    "optimizer": Rule("choice", "optimizer", choices=("adam", "adamw", "sgd")),
-    "lr": Rule("float", "learning rate", 0.0),
-    "momentum": Rule("float", "SGD momentum", 0.0, 1.0, closed_high=False),
-    "batch_size": Rule("batch", "minibatch size, or full"),
-    "epochs": Rule("int", "number of training epochs", 1.0),
-    "loss": Rule("choice", "data loss; auto = BCE / cross-entropy / MSE by task", choices=("auto", "bce", "cross_entropy", "mse")),
-}
+PIECES = (*REGISTRY, *CALLBACKS)
+"""Every piece that declares variant keys, in table order."""
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One configuration: architecture, regularization, optimizer, schedule.
+def _assemble(groups: list[tuple[Key, ...]]) -> dict[str, Key]:
+    """The key table: the groups in order, each key with ``after`` moved behind that key; a name declared twice is a bug."""
+    table: dict[str, Key] = {}
+    placed: list[Key] = []
+    for key in (key for group in groups for key in group):
+        if key.name in table:
+            if table[key.name] is not key:
+                raise AssertionError(f"variant key `{key.name}` is declared twice")
+            continue
+        table[key.name] = key
+        placed.append(key)
+    ordered = [key for key in placed if key.after is None]
+    for key in (key for key in placed if key.after is not None):
+        ordered.insert(ordered.index(table[key.after]) + 1, key)
+    return {key.name: key for key in ordered}
 
-    Attributes are the keys of :data:`PARAMETERS`; ``name`` is a label for
-    tables and figures (default: the short form of what differs from the
-    defaults, or ``"baseline"``).
-    """
 
-    name: str | None = None
-    hidden: tuple[int, ...] = (64, 32)
-    conv: tuple[int, ...] = ()
-    conv_dropout: float = 0.0
-    activation: str = "relu"
-    dropout: PerLayer = 0.0
-    noise: PerLayer = 0.0
-    batchnorm: bool = False
-    l1: PerLayer = 0.0
-    l2: PerLayer = 0.0
-    penalize_bias: bool = False
-    prox: float = 0.0
-    weight_decay: float = 0.0
-    max_norm: float | None = None
-    unit_norm: bool = False
-    non_neg: bool = False
-    early_stopping: int | None = None
-    min_delta: float = 0.0
-    monitor: str = "val_loss"
-    restore_best: bool = True
-    ensemble: int = 1
-    optimizer: str = "adam"
-    lr: float = 0.01
-    momentum: float = 0.9
-    batch_size: int | str = 32
-    epochs: int = 500
-    loss: str = "auto"
-    _label: str = field(default="", init=False, repr=False, compare=False)
+PARAMETERS: dict[str, Key] = _assemble([ARCHITECTURE, *(piece.keys for piece in PIECES), TRAINING])
+"""Every variant key by name: its rule, default, help and sweep direction."""
+
+
+class _VariantMethods:
+    """The behaviour of :class:`Variant`; the fields come from :data:`PARAMETERS`."""
+
+    name: str | None
+    _label: str
 
     def __post_init__(self) -> None:
-        for key, rule in PARAMETERS.items():
-            object.__setattr__(self, key, _check(key, rule, getattr(self, key)))
-        for key in ("l1", "l2"):
-            _check_layer_count(key, getattr(self, key), len(self.hidden) + 1, "weight matrices")
-        _check_layer_count("dropout", self.dropout, len(self.hidden), "hidden layers")
-        _check_layer_count("noise", self.noise, len(self.hidden) + 1, "positions (input and hidden layers)")
-        if self.optimizer == "adamw" and self.weight_decay == 0.0:
-            object.__setattr__(self, "weight_decay", ADAMW_DEFAULT_DECAY)
-        if self.unit_norm and self.max_norm is not None:
-            raise ReglabError("Variant keys `unit_norm` and `max_norm` conflict: choose one constraint.")
-        label = self.name or self.short_form() or "baseline"
-        object.__setattr__(self, "_label", label)
+        values = {key: _checked(spec, getattr(self, key)) for key, spec in PARAMETERS.items()}
+        try:
+            for key, spec in PARAMETERS.items():
+                if isinstance(spec.rule, PerLayer):
+                    spec.rule.check_count(key, values[key], values)
+            for piece in REGISTRY:
+                piece.settle(values)
+        except Invalid as problem:
+            raise ReglabError(str(problem)) from None
+        for key, value in values.items():
+            object.__setattr__(self, key, value)
+        object.__setattr__(self, "_label", self.name or self.short_form() or "baseline")
 
     # -- construction -----------------------------------------------------
     @classmethod
@@ -177,7 +143,7 @@ class Variant:
                 raise ReglabError(_unknown_key(key))
             if key in values:
                 raise ReglabError(f"Variant key `{key}` is given twice in '{spec}'.")
-            values[key] = _from_text(key, PARAMETERS[key], raw.strip())
+            values[key] = _from_text(PARAMETERS[key], raw.strip())
         return cls(name=name, **values)
 
     def replace(self, **changes: Any) -> Variant:
@@ -195,8 +161,17 @@ class Variant:
         return self._label
 
     def settings(self) -> dict[str, Any]:
-        """Every key with its resolved value (JSON-friendly), without the name."""
-        return {key: _jsonable(getattr(self, key)) for key in PARAMETERS}
+        """Every key with its resolved value (JSON-friendly), without the name.
+
+        A key declared with ``listed_at_default=False`` appears only when it
+        differs from its default, so the run keys of runs stored before it
+        existed stay the same.
+        """
+        return {
+            key: _jsonable(getattr(self, key))
+            for key, spec in PARAMETERS.items()
+            if spec.listed_at_default or getattr(self, key) != spec.default
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """``settings()`` plus the name; inverse of :meth:`from_dict`."""
@@ -209,11 +184,10 @@ class Variant:
 
     def short_form(self) -> str:
         """The keys that differ from the defaults, in the short form."""
-        default = _DEFAULTS
         parts = [
             f"{key}={_to_text(getattr(self, key))}"
             for key in PARAMETERS
-            if getattr(self, key) != getattr(default, key)
+            if getattr(self, key) != getattr(_DEFAULTS, key)
         ]
         return ",".join(parts)
 
@@ -221,13 +195,6 @@ class Variant:
         """The value of a per-layer key expanded to ``count`` entries."""
         value = getattr(self, key)
         return tuple(value) if isinstance(value, tuple) else (float(value),) * count
-
-    def noise_per_position(self) -> tuple[float, ...]:
-        """Noise std at the input and after each hidden layer; one value = input only."""
-        positions = len(self.hidden) + 1
-        if isinstance(self.noise, tuple):
-            return self.noise
-        return (float(self.noise),) + (0.0,) * (positions - 1)
 
     def __str__(self) -> str:
         return self.label
@@ -237,85 +204,23 @@ def _unknown_key(key: str) -> str:
     return f"Unknown variant key `{key}`.{did_you_mean(key, PARAMETERS)} Valid keys: {', '.join(PARAMETERS)}."
 
 
-def _from_text(key: str, rule: Rule, raw: str) -> Any:
-    """Turn the text of one short-form value into a Python value (checked later)."""
-    lowered = raw.lower()
-    if rule.optional and lowered in ("none", "off", ""):
-        return None
+def _from_text(spec: Key, raw: str) -> Any:
+    """Turn the text of one short-form value into a Python value (checked when the variant is built)."""
     try:
-        if rule.kind == "hidden":
-            if lowered in ("none", "0", ""):
-                return ()
-            return tuple(int(part) for part in lowered.split("x"))
-        if rule.kind == "bool":
-            if lowered in ("true", "1", "yes", "on"):
-                return True
-            if lowered in ("false", "0", "no", "off"):
-                return False
-            raise ValueError(raw)
-        if rule.kind == "batch":
-            return "full" if lowered == "full" else int(raw)
-        if rule.kind == "int":
-            number = float(raw)
-            if number != int(number):
-                raise ValueError(raw)
-            return int(number)
-        if rule.kind == "float":
-            parts = tuple(float(part) for part in raw.split("/"))
-            return parts[0] if len(parts) == 1 else parts
-        return lowered
-    except ValueError:
-        raise ReglabError(_bad_value(key, rule, raw)) from None
+        return spec.rule.parse(raw)
+    except Invalid:
+        raise ReglabError(invalid_key(spec.name, spec.rule, raw)) from None
 
 
-def _bad_value(key: str, rule: Rule, value: Any) -> str:
-    return f"Invalid value for variant key `{key}`: expected {rule.describe()}. Received: {key}={value!r}"
-
-
-def _check(key: str, rule: Rule, value: Any) -> Any:
-    """Validate and normalize one value against its rule; raise a ReglabError if bad."""
-    bad = ReglabError(_bad_value(key, rule, value))
-    if value is None:
-        if rule.optional:
-            return None
-        raise bad
-    if rule.kind == "choice":
-        if value not in rule.choices:
-            raise ReglabError(_bad_value(key, rule, value) + did_you_mean(str(value), rule.choices))
-        return value
-    if rule.kind == "bool":
-        if not isinstance(value, bool):
-            raise bad
-        return value
-    if rule.kind == "hidden":
-        sizes = (value,) if isinstance(value, int) else tuple(value)
-        if not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
-            raise bad
-        return sizes
-    if rule.kind == "batch":
-        if value == "full" or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
-            return value
-        raise bad
-    values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
-    if len(values) > 1 and not rule.per_layer:
-        raise bad
-    checked = []
-    for number in values:
-        if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
-            raise bad
-        if rule.kind == "int" and number != int(number):
-            raise bad
-        if number < rule.low or (rule.high is not None and (number > rule.high or (number == rule.high and not rule.closed_high))):
-            raise bad
-        checked.append(int(number) if rule.kind == "int" else float(number))
-    return tuple(checked) if len(checked) > 1 else checked[0]
-
-
-def _check_layer_count(key: str, value: PerLayer, count: int, what: str) -> None:
-    if isinstance(value, tuple) and len(value) != count:
-        raise ReglabError(
-            f"Variant key `{key}` has {len(value)} per-layer values but this network has {count} {what}."
-        )
+def _checked(spec: Key, value: Any) -> Any:
+    """``value`` validated and normalized by the key's rule; a ReglabError naming the key if refused."""
+    try:
+        return spec.rule.check(value)
+    except Invalid as problem:
+        message = invalid_key(spec.name, spec.rule, value, spec.reason or str(problem))
+        if isinstance(spec.rule, OneOf):
+            message += did_you_mean(str(value), [str(v) for v in spec.rule.values])
+        raise ReglabError(message) from None
 
 
 def _jsonable(value: Any) -> Any:
@@ -334,6 +239,31 @@ def _to_text(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return "none" if value is None else str(value)
+
+
+def _key_lines() -> str:
+    return "\n".join(f"    {key}: {spec.help} (default {_to_text(spec.default)})" for key, spec in PARAMETERS.items())
+
+
+Variant = dataclasses.make_dataclass(
+    "Variant",
+    [
+        ("name", "str | None", field(default=None)),
+        *((key, "Any", field(default=spec.default)) for key, spec in PARAMETERS.items()),
+        ("_label", "str", field(default="", init=False, repr=False, compare=False)),
+    ],
+    bases=(_VariantMethods,),
+    frozen=True,
+    namespace={
+        "__module__": __name__,
+        "__doc__": (
+            "One configuration: architecture, regularization, optimizer, schedule.\n\n"
+            "Attributes are the keys of :data:`PARAMETERS`; ``name`` is a label for tables and figures\n"
+            "(default: the short form of what differs from the defaults, or ``\"baseline\"``).\n\n"
+            "Keys:\n" + _key_lines()
+        ),
+    },
+)
 
 
 def parse_variants(specs: list[str | Variant]) -> list[Variant]:

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from reglab.variant import Variant
+from reglab.pieces.interface import Key, Sweep, VariantView
+from reglab.rules import Flag, Interval, OneOf, Optional
+
+MAX_PATIENCE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,15 @@ class EarlyStopping:
         restore: ``[R]`` whether to restore the best epoch's weights at the end.
     """
 
+    keys = (
+        Key("early_stopping", Optional(Interval(int, 1, MAX_PATIENCE, "both", integral_floats=True)), None,
+            "patience in epochs (stop when the monitor has not improved)",
+            sweep=Sweep("smaller", "early-stopping patience (epochs)", "patience of early stopping, in epochs")),
+        Key("min_delta", Interval(float, 0.0), 0.0, "early stopping: smallest change that counts as an improvement"),
+        Key("monitor", OneOf(("val_loss", "val_acc")), "val_loss", "early stopping: the quantity watched"),
+        Key("restore_best", Flag(), True, "early stopping: restore the weights of the best epoch"),
+    )
+
     def __init__(self, patience: Tensor, min_delta: Tensor, monitors: Sequence[str], restore: Tensor) -> None:
         self.patience = patience
         self.min_delta = min_delta
@@ -50,7 +62,7 @@ class EarlyStopping:
         self.on_train_begin()
 
     @classmethod
-    def build(cls, variants: Sequence[Variant]) -> EarlyStopping | None:
+    def build(cls, variants: Sequence[VariantView]) -> EarlyStopping | None:
         """The callback for these runs, or ``None`` if none uses early stopping."""
         if all(v.early_stopping is None for v in variants):
             return None

@@ -1,4 +1,4 @@
-"""Declarative option tables and the one place where option values are checked.
+"""Declarative option tables for data sets, checked by the one validator (:mod:`reglab.rules`).
 
 Each data set declares its options once, as a tuple of :class:`Option`::
 
@@ -11,105 +11,31 @@ style of scikit-learn: ``The 'noise' option of moons must be a float in
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from reglab.errors import ReglabError, did_you_mean
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A number of type ``kind`` (``int`` or ``float``) between ``low`` and ``high``.
-
-    ``None`` bounds are infinite; ``closed`` says which ends are included.
-    ``bool`` is never accepted as a number; an ``int`` is accepted for a float.
-    """
-
-    kind: type
-    low: float | None
-    high: float | None
-    closed: Literal["both", "left", "right", "neither"] = "left"
-
-    def accepts(self, value: Any) -> bool:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            return False
-        if self.kind is int and not isinstance(value, numbers.Integral):
-            return False
-        if not math.isfinite(float(value)):
-            return False
-        if self.low is not None:
-            if value < self.low or (value == self.low and self.closed in ("right", "neither")):
-                return False
-        if self.high is not None:
-            if value > self.high or (value == self.high and self.closed in ("left", "neither")):
-                return False
-        return True
-
-    def convert(self, value: Any) -> Any:
-        return int(value) if self.kind is int else float(value)
-
-    def describe(self) -> str:
-        left = "[" if self.closed in ("both", "left") else "("
-        right = "]" if self.closed in ("both", "right") else ")"
-        low = "-inf" if self.low is None else f"{self.low:g}"
-        high = "inf" if self.high is None else f"{self.high:g}"
-        noun = "an int" if self.kind is int else "a float"
-        return f"{noun} in {left}{low}, {high}{right}"
-
-
-@dataclass(frozen=True)
-class OneOf:
-    """One of a fixed set of values (strings, or ``None``)."""
-
-    values: tuple[Any, ...]
-
-    def accepts(self, value: Any) -> bool:
-        return any(value is v or (v is not None and type(value) is type(v) and value == v) for v in self.values)
-
-    def convert(self, value: Any) -> Any:
-        return value
-
-    def describe(self) -> str:
-        return "one of {" + ", ".join(repr(v) for v in self.values) + "}"
-
-
-@dataclass(frozen=True)
-class IsType:
-    """Any value of the Python type ``kind`` (``bool``, ``str``) or ``None``."""
-
-    kind: type | None
-
-    def accepts(self, value: Any) -> bool:
-        if self.kind is None:
-            return value is None
-        return isinstance(value, self.kind)
-
-    def convert(self, value: Any) -> Any:
-        return value
-
-    def describe(self) -> str:
-        return {None: "None", bool: "a bool", str: "a str"}.get(self.kind, f"a {getattr(self.kind, '__name__', self.kind)}")
-
-
-Constraint = Interval | OneOf | IsType
+from reglab.rules import AnyOf, Invalid, invalid_option
 
 
 @dataclass(frozen=True)
 class Option:
-    """One option of a data set: its name, default, accepted values and meaning."""
+    """One option of a data set: its name, default, accepted values (any of ``constraints``) and meaning."""
 
     name: str
     default: Any
-    constraints: tuple[Constraint, ...]
+    constraints: tuple[Any, ...]
     doc: str
+
+    @property
+    def rule(self) -> AnyOf:
+        """The option's rule: the first constraint that accepts the value."""
+        return AnyOf(self.constraints)
 
     def expected(self) -> str:
         """The accepted values in words, e.g. ``"a float in [0, inf)"``."""
-        parts = [c.describe() for c in self.constraints]
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+        return self.rule.describe(integer="an int")
 
 
 def resolve_options(
@@ -132,10 +58,8 @@ def resolve_options(
     resolved: dict[str, Any] = {}
     for opt in table:
         value = given.get(opt.name, opt.default)
-        for constraint in opt.constraints:
-            if constraint.accepts(value):
-                resolved[opt.name] = constraint.convert(value)
-                break
-        else:
-            raise ReglabError(f"The {opt.name!r} {noun} of {who} must be {opt.expected()}. Got {value!r} instead.")
+        try:
+            resolved[opt.name] = opt.rule.check(value)
+        except Invalid:
+            raise ReglabError(invalid_option(opt.name, noun, who, opt.rule, value)) from None
     return resolved

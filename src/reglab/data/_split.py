@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from reglab.data._options import Interval, IsType, OneOf, Option
+from reglab.data._options import Option
+from reglab.rules import Interval, IsType, OneOf
 from reglab.errors import ReglabError
 
 SPLITS = ("train", "validation", "test")

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from reglab.data._options import IsType, Option
+from reglab.data._options import Option
+from reglab.rules import IsType
 from reglab.data._source import RawData
 from reglab.errors import ReglabError, did_you_mean
 

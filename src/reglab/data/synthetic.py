@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 from sklearn import datasets as skd
 
-from reglab.data._options import Interval, Option
+from reglab.data._options import Option
+from reglab.rules import Interval
 from reglab.data._source import RawData, Source
 from reglab.errors import ReglabError
 

@@ -35,7 +35,7 @@ from torch import Tensor
 from reglab.engine.network import StackedMLP
 from reglab.engine.objective import training_loss
 from reglab.engine.streams import ModelStreams
-from reglab.regularizers.base import Regularizer, perturbs
+from reglab.pieces.interface import Regularizer, acts_on_weights, perturbs
 
 ActivationGrad = Callable[[Tensor, Tensor], Tensor]
 
@@ -53,13 +53,14 @@ def supports(net: object, pieces: Sequence[object]) -> bool:
     It does for a plain :class:`StackedMLP` (not a subclass such as a CNN
     head) without batch norm, with an activation in :data:`ACTIVATION_GRADS`,
     when every regularizer perturbs through ``perturb_affine`` (none
-    overrides ``perturb``).
+    overrides ``perturb``) and none changes the weights of the forward pass
+    (``forward_weights``: autograd differentiates through that).
     """
     return (
         type(net) is StackedMLP
         and not net.arch.batchnorm
         and net.arch.activation in ACTIVATION_GRADS
-        and all(type(piece).perturb is Regularizer.perturb for piece in pieces)
+        and all(type(piece).perturb is Regularizer.perturb and not acts_on_weights(piece) for piece in pieces)
     )
 
 
@@ -71,7 +72,7 @@ class AffinePerturbations:
     scales, ``None`` for 1).
     """
 
-    def __init__(self, pieces: Sequence, streams: ModelStreams) -> None:
+    def __init__(self, pieces: Sequence[Regularizer], streams: ModelStreams) -> None:
         self.pieces = pieces
         self.streams = streams
         self.outputs: dict[str, Tensor] = {}

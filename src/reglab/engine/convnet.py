@@ -12,18 +12,16 @@ as ``[K, C_in*9, C_out]``, so each output filter's incoming weights are a
 column, like a dense layer's: every penalty and constraint (max-norm per
 filter, as Keras' ``MaxNorm(axis=[0, 1, 2])``) applies to them unchanged.
 Kernels are Glorot-uniform with ``fan_in = 9*C_in``, ``fan_out = 9*C_out``
-(Keras' default), biases zero.
+(Keras' default; the bound times ``init_scale``), biases zero.
 """
 
 from __future__ import annotations
-
-import math
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from reglab.engine.network import ACTIVATIONS, Architecture, Perturb, StackedMLP
+from reglab.engine.network import ACTIVATIONS, Architecture, Perturb, Reweigh, StackedMLP, glorot_bound, init_keys
 from reglab.engine.streams import generator
 
 KERNEL = 3
@@ -32,13 +30,14 @@ KERNEL = 3
 class StackedCNN:
     """K convolutional networks: convolution blocks, then a :class:`StackedMLP` head."""
 
-    def __init__(self, arch: Architecture, slots: list[tuple[int, int]]) -> None:
+    def __init__(self, arch: Architecture, slots: list[tuple[int, int]], init_scales: list[float] | None = None) -> None:
         self.arch = arch
         self.n_models = len(slots)
-        self.head = StackedMLP(arch, slots)
+        self.head = StackedMLP(arch, slots, init_scales)
         channels = (1, *arch.conv)
-        initial = {slot: _init_kernels(channels, *slot) for slot in dict.fromkeys(slots)}
-        self.kernels = [torch.stack([initial[s][b] for s in slots]) for b in range(len(arch.conv))]
+        starts = init_keys(slots, init_scales)
+        initial = {start: _init_kernels(channels, *start) for start in dict.fromkeys(starts)}
+        self.kernels = [torch.stack([initial[s][b] for s in starts]) for b in range(len(arch.conv))]
         self.kernel_biases = [torch.zeros(self.n_models, 1, c) for c in arch.conv]
         self.weights = [*self.kernels, *self.head.weights]
         self.biases = [*self.kernel_biases, *self.head.biases]
@@ -70,15 +69,20 @@ class StackedCNN:
         """All tensors by role; the head's ``weights``/``biases`` under their usual names."""
         return {"kernels": self.kernels, "kernel_biases": self.kernel_biases, **self.head.state()}
 
-    def forward(self, x: Tensor, *, training: bool, perturb: Perturb | None = None) -> Tensor:
+    def forward(
+        self, x: Tensor, *, training: bool, perturb: Perturb | None = None, reweigh: Reweigh | None = None
+    ) -> Tensor:
         """Logits ``[K, B, n_outputs]`` for flat images ``[K, B, h*w]`` (or ``[B, h*w]``, shared)."""
         act = ACTIVATIONS[self.arch.activation]
+        weights = reweigh(self.weights) if training and reweigh is not None else self.weights
+        blocks = len(self.kernels)
+        kernels, dense_weights = weights[:blocks], weights[blocks:]
         h = x.expand(self.n_models, *x.shape[-2:]) if x.dim() == 2 else x
         if training and perturb is not None:
             h = perturb(h, "input")
         batch = h.shape[1]
         h = h.reshape(self.n_models, batch, 1, *self.arch.image_shape)
-        for block, (kernel, bias) in enumerate(zip(self.kernels, self.kernel_biases), 1):
+        for block, (kernel, bias) in enumerate(zip(kernels, self.kernel_biases), 1):
             h = act(grouped_conv(h, kernel, bias))
             if training and perturb is not None:
                 h = perturb(h, f"conv{block}")
@@ -86,7 +90,7 @@ class StackedCNN:
             h = F.max_pool2d(h.reshape(k * b, c, height, width), 2).reshape(k, b, c, height // 2, width // 2)
             if training and perturb is not None:
                 h = perturb(h, f"pool{block}")
-        return self.head.dense(h.flatten(2), training=training, perturb=perturb)
+        return self.head.dense(h.flatten(2), training=training, perturb=perturb, weights=dense_weights)
 
 
 def grouped_conv(h: Tensor, kernel: Tensor, bias: Tensor) -> Tensor:
@@ -109,12 +113,12 @@ def torch_conv_weight(kernel: Tensor) -> Tensor:
     return kernel.reshape(-1, KERNEL, KERNEL, c_out).permute(3, 0, 1, 2)
 
 
-def _init_kernels(channels: tuple[int, ...], seed: int, member: int) -> list[Tensor]:
+def _init_kernels(channels: tuple[int, ...], seed: int, member: int, scale: float) -> list[Tensor]:
     """Glorot-uniform kernels of one model, from its own ``init_conv`` stream."""
     gen = generator(seed, member, "init_conv")
     kernels = []
     for c_in, c_out in zip(channels[:-1], channels[1:]):
         fan_in, fan_out = c_in * KERNEL * KERNEL, c_out * KERNEL * KERNEL
-        bound = math.sqrt(6.0 / (fan_in + fan_out))
+        bound = glorot_bound(fan_in, fan_out, scale)
         kernels.append((torch.rand(fan_in, c_out, generator=gen) * 2 - 1) * bound)
     return kernels

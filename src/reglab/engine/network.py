@@ -8,10 +8,12 @@ the cost per step does not grow with a Python loop over models.
 A hidden layer is ``linear → [batch norm] → activation → perturbations``
 (noise, dropout: whatever the regularizers do at that position, named
 ``"input"``, ``"hidden1"``, ``"hidden2"``, …); the output layer is linear and
-returns logits.  Initialization follows Keras' defaults,
-as in the seed notebook: Glorot-uniform weights,
-``w ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out))``, zero biases, batch-norm
-scale 1 and shift 0.
+returns logits.  In training, the pieces that act on the weights
+(DropConnect) give the weights the forward pass uses (``reweigh``); the
+stored weights are what evaluation uses.  Initialization follows Keras'
+defaults, as in the seed notebook: Glorot-uniform weights,
+``w ~ U(-a, a), a = init_scale * sqrt(6 / (fan_in + fan_out))`` (variant key
+``init_scale``, default 1), zero biases, batch-norm scale 1 and shift 0.
 
 Batch normalization follows PyTorch's ``BatchNorm1d`` exactly: in training
 ``(h - mean_B) / sqrt(var_B + eps) * gamma + beta`` with the biased batch
@@ -46,6 +48,8 @@ BN_EPS = 1e-5
 
 Perturb = Callable[[Tensor, str], Tensor]
 """``perturb(h, position)``: training-time change at a named position (``"input"``, ``"hidden1"``, …)."""
+Reweigh = Callable[[list[Tensor]], list[Tensor]]
+"""``reweigh(weights)``: the weights a training forward pass uses instead of the stored ones (all of ``net.weights``)."""
 
 
 @dataclass(frozen=True)
@@ -86,14 +90,16 @@ class StackedMLP:
     Args:
         arch: the shared architecture.
         slots: ``(seed, member)`` of each model; equal slots get equal initial weights.
+        init_scales: each model's ``init_scale`` (default: 1 for all).
     """
 
-    def __init__(self, arch: Architecture, slots: list[tuple[int, int]]) -> None:
+    def __init__(self, arch: Architecture, slots: list[tuple[int, int]], init_scales: list[float] | None = None) -> None:
         self.arch = arch
         self.n_models = len(slots)
-        initial = {slot: _init_one(arch, *slot) for slot in dict.fromkeys(slots)}
+        starts = init_keys(slots, init_scales)
+        initial = {start: _init_one(arch, *start) for start in dict.fromkeys(starts)}
         layers = len(arch.sizes) - 1
-        self.weights = [torch.stack([initial[s][l] for s in slots]) for l in range(layers)]
+        self.weights = [torch.stack([initial[s][l] for s in starts]) for l in range(layers)]
         self.biases = [torch.zeros(self.n_models, 1, arch.sizes[l + 1]) for l in range(layers)]
         widths = arch.hidden if arch.batchnorm else ()
         self.bn_scale = [torch.ones(self.n_models, 1, w) for w in widths]
@@ -111,25 +117,35 @@ class StackedMLP:
         """Non-trainable state: batch-norm running mean and variance."""
         return [*self.bn_mean, *self.bn_var]
 
-    def forward(self, x: Tensor, *, training: bool, perturb: Perturb | None = None) -> Tensor:
+    def forward(
+        self, x: Tensor, *, training: bool, perturb: Perturb | None = None, reweigh: Reweigh | None = None
+    ) -> Tensor:
         """Logits ``[K, B, n_outputs]`` for inputs ``[K, B, n_inputs]`` (or ``[B, n_inputs]``, shared)."""
         h = x.expand(self.n_models, *x.shape[-2:]) if x.dim() == 2 else x
         if training and perturb is not None:
             h = perturb(h, "input")
-        return self.dense(h, training=training, perturb=perturb)
+        weights = reweigh(self.weights) if training and reweigh is not None else None
+        return self.dense(h, training=training, perturb=perturb, weights=weights)
 
     def dense(
-        self, h: Tensor, *, training: bool, perturb: Perturb | None = None, saved: list[Tensor] | None = None
+        self,
+        h: Tensor,
+        *,
+        training: bool,
+        perturb: Perturb | None = None,
+        saved: list[Tensor] | None = None,
+        weights: list[Tensor] | None = None,
     ) -> Tensor:
         """The dense layers on features ``[K, B, sizes[0]]``, without the input perturbation.
 
-        ``saved``, when given, receives the input of every layer (for a hand-written backward pass).
+        ``saved``, when given, receives the input of every layer (for a hand-written backward pass);
+        ``weights``, when given, replace the stored weights for this pass.
         """
         act = ACTIVATIONS[self.arch.activation]
         if not torch.is_grad_enabled():
             act = IN_PLACE.get(self.arch.activation, act)
         last = len(self.weights) - 1
-        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+        for l, (w, b) in enumerate(zip(self.weights if weights is None else weights, self.biases)):
             if saved is not None:
                 saved.append(h)
             h = affine(h, w, b)
@@ -183,11 +199,22 @@ def affine(h: Tensor, w: Tensor, b: Tensor) -> Tensor:
     return torch.baddbmm(b, h, w)
 
 
-def _init_one(arch: Architecture, seed: int, member: int) -> list[Tensor]:
+def init_keys(slots: list[tuple[int, int]], init_scales: list[float] | None) -> list[tuple[int, int, float]]:
+    """``(seed, member, init_scale)`` of each model: what fixes its initial weights."""
+    scales = [1.0] * len(slots) if init_scales is None else init_scales
+    return [(seed, member, scale) for (seed, member), scale in zip(slots, scales)]
+
+
+def glorot_bound(fan_in: int, fan_out: int, scale: float) -> float:
+    """``scale * sqrt(6 / (fan_in + fan_out))``: Keras' Glorot-uniform bound, scaled (exactly Keras' at 1)."""
+    return scale * math.sqrt(6.0 / (fan_in + fan_out))
+
+
+def _init_one(arch: Architecture, seed: int, member: int, scale: float) -> list[Tensor]:
     """Glorot-uniform weights of one model, from its own ``init`` stream."""
     gen = generator(seed, member, "init")
     weights = []
     for fan_in, fan_out in zip(arch.sizes[:-1], arch.sizes[1:]):
-        bound = math.sqrt(6.0 / (fan_in + fan_out))
+        bound = glorot_bound(fan_in, fan_out, scale)
         weights.append((torch.rand(fan_in, fan_out, generator=gen) * 2 - 1) * bound)
     return weights

@@ -28,22 +28,11 @@ import math
 import torch
 from torch import Tensor
 
+from reglab.pieces.interface import StepSizes
+
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 FUSED_SETTINGS = {"beta1": BETA1, "beta2": BETA2, "weight_decay": 0.0, "eps": EPS, "amsgrad": False, "maximize": False}
 """The arguments of ``torch._fused_adam_`` other than the tensors and the learning rate: plain Adam."""
-
-
-class StepSizes:
-    """The per-coordinate step of the last update: ``for_param(i)`` broadcasts against parameter ``i``."""
-
-    def __init__(self, lr: Tensor, scales: list[Tensor] | None = None) -> None:
-        self.lr = lr
-        self.scales = scales
-
-    def for_param(self, index: int) -> Tensor:
-        """``lr`` (``[K, 1, 1]``) for SGD, ``lr / (sqrt(v_hat) + eps)`` for Adam."""
-        rate = self.lr.view(-1, 1, 1)
-        return rate if self.scales is None else rate / self.scales[index]
 
 
 class _FlatState:

@@ -22,7 +22,6 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from reglab.callbacks import build_callbacks
 from reglab.engine import backprop
 from reglab.engine.checkpoint import GroupCheckpoint, GroupState
 from reglab.engine.convnet import StackedCNN
@@ -32,7 +31,7 @@ from reglab.engine.optimizers import BatchedAdam, BatchedSGD, make_optimizer
 from reglab.engine.plan import Group
 from reglab.engine.streams import ModelStreams, epoch_orders, generator
 from reglab.engine.weight_stats import weight_stats
-from reglab.regularizers import build_regularizers, perturbs, total_penalty
+from reglab.pieces.interface import Pieces, Regularizer, acts_on_weights, perturbs, total_penalty, training_weights
 
 EpochHook = Callable[[int], None]
 DIVERGENCE_WATCH = ("train_loss", "val_loss", "weight_l2")
@@ -74,21 +73,21 @@ def train_group(
     *,
     resume: GroupState | None = None,
     checkpoint: GroupCheckpoint | None = None,
+    pieces: Pieces,
 ) -> list[RunOutcome]:
     """Train every model of ``group``; return one outcome per run, in order.
 
+    ``pieces`` are the regularizers and callbacks built for this group (by :mod:`reglab.api`);
     ``resume`` goes on from a saved state of this group (after its epoch);
     ``checkpoint`` is given the state at the end of each epoch when it is due.
     """
     runs, members = len(group.runs), group.members
-    run_variants = [run.variant for run in group.runs]
     slots = group.slots
-    net = make_network(group.arch, slots)
+    net = make_network(group.arch, slots, [v.init_scale for v in group.model_variants])
     params = net.parameters()
     for p in params:
         p.requires_grad_(True)
-    regularizers = build_regularizers(group.model_variants)
-    callbacks = build_callbacks(run_variants)
+    regularizers, callbacks = pieces.regularizers, pieces.callbacks
     for callback in callbacks:
         callback.on_train_begin()
     streams = ModelStreams(slots)
@@ -110,6 +109,7 @@ def train_group(
     snapshot = [t.detach().clone() for t in net.tensors()]
 
     perturbing = [piece for piece in regularizers if perturbs(piece)]
+    reweighing = [piece for piece in regularizers if acts_on_weights(piece)]
     generators = [*streams.generators, *order_streams.values()]
     first_epoch = 1
     if resume is not None:
@@ -120,6 +120,9 @@ def train_group(
         for piece in perturbing:
             h = piece.perturb(h, position, streams)
         return h
+
+    def reweigh(weights: list[Tensor]) -> list[Tensor]:
+        return training_weights(reweighing, weights, streams)
 
     for epoch in range(first_epoch, group.epochs + 1):
         model_active = active.repeat_interleave(members)
@@ -135,7 +138,7 @@ def train_group(
                     grads = optimizer.grad_views
                     data_loss = backprop.loss_and_grads(net, xb, yb, task, regularizers, grads, streams)
             else:
-                data_loss, grads = _autograd_step(net, xb, yb, task, regularizers, perturb)
+                data_loss, grads = _autograd_step(net, xb, yb, task, regularizers, perturb, reweigh if reweighing else None)
             with torch.no_grad():
                 for piece in regularizers:
                     piece.before_update(net, lr)
@@ -212,18 +215,21 @@ def _autograd_step(
     xb: Tensor,
     yb: Tensor,
     task: str,
-    regularizers: list,
+    regularizers: list[Regularizer],
     perturb: Callable[[Tensor, str], Tensor],
+    reweigh: Callable[[list[Tensor]], list[Tensor]] | None,
 ) -> tuple[Tensor, list[Tensor]]:
     """Data loss per model ``[K]`` and the gradients of (data loss + penalties) by autograd."""
-    data_loss = training_loss(net.forward(xb, training=True, perturb=perturb), yb, task)
+    data_loss = training_loss(net.forward(xb, training=True, perturb=perturb, reweigh=reweigh), yb, task)
     objective = data_loss + total_penalty(net, regularizers)
     return data_loss, list(torch.autograd.grad(objective.sum(), net.parameters()))
 
 
-def make_network(arch: Architecture, slots: list[tuple[int, int]]) -> StackedMLP | StackedCNN:
+def make_network(
+    arch: Architecture, slots: list[tuple[int, int]], init_scales: list[float] | None = None
+) -> StackedMLP | StackedCNN:
     """A :class:`StackedCNN` when the architecture has convolution blocks, else a :class:`StackedMLP`."""
-    return StackedCNN(arch, slots) if arch.conv else StackedMLP(arch, slots)
+    return StackedCNN(arch, slots, init_scales) if arch.conv else StackedMLP(arch, slots, init_scales)
 
 
 def eval_logits(net: StackedMLP | StackedCNN, X: Tensor) -> Tensor:

@@ -1,16 +1,24 @@
-"""Regularizers: one small piece per technique, applied by the engine through one interface.
+"""Regularizers: one file per technique, applied by the engine through :mod:`reglab.pieces.interface`.
 
-:data:`REGISTRY` lists them in the order the engine applies them.  Adding a
-technique means one new module with a :class:`Regularizer` subclass, one entry
-here, and its variant key in :data:`reglab.variant.PARAMETERS`.
+:data:`REGISTRY` is the one list of techniques, in the order the engine
+applies them.  Each technique's file holds its class, its variant keys (with
+their rules, defaults, help and sweep direction) and its formula; the
+variant's key table (:data:`reglab.variant.PARAMETERS`) is assembled from
+them.  Adding a technique means one new file and one entry here.
 """
 
-from reglab.regularizers.base import Regularizer, perturbs, total_penalty
-from reglab.regularizers.constraints import MaxNorm, NonNeg, UnitNorm
-from reglab.regularizers.decay import DecoupledWeightDecay
-from reglab.regularizers.penalties import L1Penalty, L2Penalty, l1_penalty, l2_penalty
-from reglab.regularizers.perturbations import Dropout, GaussianNoise
-from reglab.regularizers.proximal import SoftThreshold, soft_threshold
+from collections.abc import Sequence
+
+from reglab.pieces.interface import Regularizer, VariantView
+from reglab.regularizers.dropout import Dropout
+from reglab.regularizers.l1 import L1Penalty, l1_penalty
+from reglab.regularizers.l2 import L2Penalty, l2_penalty
+from reglab.regularizers.max_norm import MaxNorm
+from reglab.regularizers.noise import GaussianNoise
+from reglab.regularizers.non_neg import NonNeg
+from reglab.regularizers.prox import SoftThreshold, soft_threshold
+from reglab.regularizers.unit_norm import UnitNorm
+from reglab.regularizers.weight_decay import DecoupledWeightDecay
 
 REGISTRY: tuple[type[Regularizer], ...] = (
     GaussianNoise,
@@ -26,7 +34,7 @@ REGISTRY: tuple[type[Regularizer], ...] = (
 """Every regularizer, in order of application (noise before dropout; proximal step before constraints)."""
 
 
-def build_regularizers(variants) -> list[Regularizer]:
+def build_regularizers(variants: Sequence[VariantView]) -> list[Regularizer]:
     """The regularizers used by at least one of these models, in :data:`REGISTRY` order."""
     built = (cls.build(variants) for cls in REGISTRY)
     return [piece for piece in built if piece is not None]
@@ -34,9 +42,6 @@ def build_regularizers(variants) -> list[Regularizer]:
 
 __all__ = [
     "REGISTRY",
-    "Regularizer",
-    "perturbs",
-    "total_penalty",
     "build_regularizers",
     "L1Penalty",
     "L2Penalty",

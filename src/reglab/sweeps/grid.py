@@ -9,10 +9,10 @@ N is at least 2 and at most :data:`MAX_POINTS`.  Values are returned sorted
 by their position on the axis (ascending), without repeats.  For integer
 parameters (``early_stopping``, ``hidden``) a range is rounded to integers and
 values that round to the same integer are kept once; a list must hold
-integers.  ``hidden`` also takes sizes such as ``16x8`` in a list.  Whether a
-value is allowed for the parameter (dropout below 1, patience at least 1...)
-is checked by :class:`~reglab.variant.Variant` when the sweep builds its
-variants, before any training.
+integers.  ``hidden`` also takes sizes such as ``16x8`` in a list.  Every
+value must be allowed for its variant key (dropout below 1, patience at least
+1, max-norm above 0...): each is checked by the key's rule
+(:mod:`reglab.rules`) as the grid is read, before any training.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from reglab.errors import ReglabError
+from reglab.rules import Invalid, invalid_key
 from reglab.sweeps.params import SweepParam, get_param
 
 MAX_POINTS = 200
@@ -72,6 +73,8 @@ def parse_grid(grid: str | Sequence[Any], param: str | SweepParam) -> tuple[Any,
     else:
         raise ReglabError(_bad(spec, grid, f"expected text such as {_FORMS}, or a list of values"))
     unique = list(dict.fromkeys(values))
+    for value in unique:
+        _allowed(spec, value)
     if len(unique) < 2:
         raise ReglabError(_bad(spec, grid, "expected at least 2 different values to compare"))
     if len(unique) > MAX_POINTS:
@@ -138,6 +141,15 @@ def _item(spec: SweepParam, grid: Any, item: Any) -> Any:
     if number != int(number):
         raise ReglabError(_bad(spec, grid, f"{spec.name} takes integers; got {number:g}"))
     return int(number)
+
+
+def _allowed(spec: SweepParam, value: Any) -> None:
+    """Refuse a value that its variant key's rule does not accept, as the variant would."""
+    try:
+        spec.rule.check((value,) if spec.kind == "hidden" and isinstance(value, int) else value)
+    except Invalid as problem:
+        refused = invalid_key(spec.name, spec.rule, value, str(problem))
+        raise ReglabError(f"Grid point {spec.name}={spec.text(value)}: {refused}") from None
 
 
 def _no_repeats(spec: SweepParam, grid: Any, values: list[Any]) -> None:

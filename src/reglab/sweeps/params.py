@@ -1,5 +1,9 @@
 """The parameters a sweep can vary, and which direction of each is "stronger".
 
+Every variant key declared with a :class:`~reglab.pieces.interface.Sweep` (by
+its piece, in its own file, or by the core keys in :mod:`reglab.variant`) can
+be swept; today:
+
 =================  ===========================================  ==================
 parameter          variant key it sets                          stronger means
 =================  ===========================================  ==================
@@ -9,6 +13,7 @@ parameter          variant key it sets                          stronger means
 ``weight_decay``   ``weight_decay`` (decoupled, AdamW)          larger
 ``dropout``        ``dropout`` (every hidden layer)             larger
 ``noise``          ``noise`` (Gaussian noise on the inputs)     larger
+``dropconnect``    ``dropconnect`` (every weight)               larger
 ``max_norm``       ``max_norm`` (per-unit incoming norm)        **smaller**
 ``early_stopping`` ``early_stopping`` (patience in epochs)      **smaller**
 ``hidden``         ``hidden`` (layer sizes)                     **smaller**
@@ -17,7 +22,8 @@ parameter          variant key it sets                          stronger means
 "Stronger" is the direction that restricts the model more: a smaller max-norm
 ball, a shorter patience (training stops sooner), fewer hidden units.  The
 one-standard-error choice and the figures (whose x axis always runs from weak
-on the left to strong on the right) read this table.
+on the left to strong on the right) read it.  Grid values are checked by the
+key's own rule (:mod:`reglab.rules`) when the grid is read.
 
 ``hidden`` takes a single width ``w`` or explicit sizes ``16x8``.  A single
 width sets *every* hidden layer of the base network to ``w`` (so with the
@@ -31,7 +37,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from reglab.errors import ReglabError, did_you_mean
-from reglab.variant import Variant
+from reglab.pieces.interface import Key
+from reglab.rules import Interval, PerLayer, Sizes, base_rule
+from reglab.variant import PARAMETERS, Variant
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,8 @@ class SweepParam:
         stronger: ``"larger"`` or ``"smaller"``: which values regularize more.
         axis: the x-axis label of its figures.
         help: one line for ``--help`` and the docs.
+        rule: the rule one grid value must satisfy (the key's, per value).
+        path: whether its sweep also gives the regularization path and the feature selection.
     """
 
     name: str
@@ -51,6 +61,15 @@ class SweepParam:
     stronger: str
     axis: str
     help: str
+    rule: Any = None
+    path: bool = False
+
+    @classmethod
+    def of(cls, key: Key) -> SweepParam:
+        """The sweep parameter of a variant key declared with a :class:`~reglab.pieces.interface.Sweep`."""
+        rule = base_rule(key.rule)
+        kind = "hidden" if isinstance(rule, Sizes) else "int" if isinstance(rule, Interval) and rule.kind is int else "float"
+        return cls(key.name, kind, key.sweep.stronger, key.sweep.axis, key.sweep.help, rule, key.sweep.path)
 
     @property
     def larger_is_stronger(self) -> bool:
@@ -62,7 +81,7 @@ class SweepParam:
             sizes = (value,) * max(len(base.hidden), 1) if isinstance(value, int) else tuple(value)
             changes: dict[str, Any] = {"hidden": sizes}
             # per-layer settings of the base must match the new depth; a single value still applies to all
-            for key in ("l1", "l2", "dropout", "noise"):
+            for key in PER_LAYER_KEYS:
                 if isinstance(getattr(base, key), tuple):
                     raise ReglabError(
                         f"Cannot sweep `hidden` with a base that sets `{key}` per layer ({key}="
@@ -86,25 +105,13 @@ class SweepParam:
         return f"{value:.3g}"
 
 
-SWEEP_PARAMS: dict[str, SweepParam] = {
-    p.name: p
-    for p in (
-        SweepParam("l1", "float", "larger", "L1 strength λ", "L1 penalty on every weight matrix"),
-        SweepParam("l2", "float", "larger", "L2 strength λ", "L2 penalty on every weight matrix"),
-        SweepParam("prox", "float", "larger", "proximal L1 strength λ", "L1 by a proximal step (exact zeros)"),
-        SweepParam("weight_decay", "float", "larger", "weight decay", "decoupled weight decay (AdamW semantics)"),
-        SweepParam("dropout", "float", "larger", "dropout rate", "dropout rate after every hidden layer"),
-        SweepParam("noise", "float", "larger", "input noise std", "std of Gaussian noise added to the inputs"),
-        SweepParam("max_norm", "float", "smaller", "max norm per unit", "max norm of each unit's incoming weights"),
-        SweepParam("early_stopping", "int", "smaller", "early-stopping patience (epochs)",
-                   "patience of early stopping, in epochs"),
-        SweepParam("hidden", "hidden", "smaller", "hidden units (total)",
-                   "hidden width w (every layer of the base) or sizes such as 16x8"),
-    )
-}
-"""Every parameter :func:`reglab.sweeps.sweep` accepts, by name."""
+PER_LAYER_KEYS = tuple(name for name, key in PARAMETERS.items() if isinstance(key.rule, PerLayer))
+"""Keys that take one value per layer: a sweep of ``hidden`` needs a base with one value for all layers."""
 
-PATH_PARAMS = ("l1", "prox")
+SWEEP_PARAMS: dict[str, SweepParam] = {name: SweepParam.of(key) for name, key in PARAMETERS.items() if key.sweep is not None}
+"""Every parameter :func:`reglab.sweeps.sweep` accepts, by name (in key-table order)."""
+
+PATH_PARAMS = tuple(name for name, param in SWEEP_PARAMS.items() if param.path)
 """Parameters whose sweep also gives the regularization path and the feature selection."""
 
 

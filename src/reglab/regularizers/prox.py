@@ -22,10 +22,8 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from reglab.engine.network import StackedMLP
-from reglab.engine.optimizers import StepSizes
-from reglab.regularizers.base import Regularizer, per_model
-from reglab.variant import Variant
+from reglab.pieces.interface import Key, Regularizer, StackedModel, StepSizes, Sweep, VariantView, per_model
+from reglab.rules import Interval
 
 
 def soft_threshold(w: Tensor, threshold: Tensor) -> Tensor:
@@ -36,15 +34,22 @@ def soft_threshold(w: Tensor, threshold: Tensor) -> Tensor:
 class SoftThreshold(Regularizer):
     """The proximal L1 step with per-model strengths ``[K, 1, 1]``."""
 
+    keys = (
+        Key("prox", Interval(float, 0.0), 0.0, "L1 by a proximal soft-threshold step after each update (exact zeros)",
+            sweep=Sweep("larger", "proximal L1 strength λ", "L1 by a proximal step (exact zeros)", path=True)),
+    )
+    example = {"prox": 1e-3}
+    shrinks = ({"prox": 1e-4}, {"prox": 1e-2})
+
     def __init__(self, strength: Tensor) -> None:
         self.strength = strength
 
     @classmethod
-    def build(cls, variants: Sequence[Variant]) -> Regularizer | None:
+    def build(cls, variants: Sequence[VariantView]) -> Regularizer | None:
         if not any(v.prox for v in variants):
             return None
         return cls(per_model([v.prox for v in variants]))
 
-    def after_update(self, net: StackedMLP, steps: StepSizes) -> None:
+    def after_update(self, net: StackedModel, steps: StepSizes) -> None:
         for layer, w in enumerate(net.weights):
             w.copy_(soft_threshold(w, steps.for_param(layer) * self.strength))

@@ -1,0 +1,1 @@
+"""What the engine and the pieces agree on: :mod:`reglab.pieces.interface` (it imports neither)."""
