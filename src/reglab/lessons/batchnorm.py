@@ -1,8 +1,8 @@
 """Lesson `batchnorm`: does batch normalization stabilize learning and reduce the dependence on initialization?
 
 The same networks with and without batch norm are trained over a grid of
-learning rates and, where the variant has the key, initialization scales
-(``init_scale``: a multiplier of the Glorot bound), each with every seed.
+learning rates and initialization scales (``init_scale``: a multiplier of
+the Glorot bound), each with every seed.
 A spread measures the dependence: how much the best validation loss moves
 when only the seed, only the learning rate or only the initialization scale
 changes.
@@ -20,17 +20,11 @@ from reglab.lessons.lab import Lab
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.plots import bar_panels
 from reglab.lessons.verdict import Finding, Verdict, over_conditions
-from reglab.variant import PARAMETERS
 
 LEARNING_RATES = (0.001, 0.01, 0.1)
 INIT_SCALES = (0.25, 1.0, 4.0)
-HAS_INIT_SCALE = "init_scale" in PARAMETERS
-
-
-def _settings() -> list[tuple[float, float]]:
-    """(learning rate, init scale) pairs trained; the scale is 1 where the variant has no ``init_scale`` key."""
-    scales = INIT_SCALES if HAS_INIT_SCALE else (1.0,)
-    return list(itertools.product(LEARNING_RATES, scales))
+SETTINGS = list(itertools.product(LEARNING_RATES, INIT_SCALES))
+"""Every (learning rate, initialization scale) pair trained."""
 
 
 def _label(batchnorm: bool, lr: float, scale: float) -> str:
@@ -38,8 +32,7 @@ def _label(batchnorm: bool, lr: float, scale: float) -> str:
 
 
 def _spec(batchnorm: bool, lr: float, scale: float) -> str:
-    init = f",init_scale={scale:g}" if HAS_INIT_SCALE else ""
-    return f"{_label(batchnorm, lr, scale)}:batchnorm={str(batchnorm).lower()},lr={lr:g}{init}"
+    return f"{_label(batchnorm, lr, scale)}:batchnorm={str(batchnorm).lower()},lr={lr:g},init_scale={scale:g}"
 
 
 def spreads(loss: dict[tuple[float, float], list[float]]) -> dict[str, float]:
@@ -88,7 +81,7 @@ def _best_loss(values: list[float]) -> list[float]:
 
 def run(lab: Lab) -> Outcome:
     numbers: dict[str, Any] = {}
-    settings = _settings()
+    settings = SETTINGS
     table = [["data set", "learning rate", "init scale", "best val loss, no BN", "best val loss, BN", "diverged, no BN", "diverged, BN"]]
     for data, options in FEW_EXAMPLES:
         variants = [_spec(bn, lr, s) for bn in (False, True) for lr, s in settings]
@@ -113,20 +106,15 @@ def run(lab: Lab) -> Outcome:
     return Outcome(numbers, table, figures)
 
 
-def _experiment() -> str:
-    scales = (f", initialization scales {', '.join(f'{s:g}' for s in INIT_SCALES)} (× the Glorot bound)"
-              if HAS_INIT_SCALE else "")
-    return (f"On moons and circles (40 training rows), 100 epochs: the seed network with and without batch norm, "
-            f"learning rates {', '.join(f'{lr:g}' for lr in LEARNING_RATES)}{scales}, same seeds. Measured: the "
-            "best validation loss of each run.")
-
-
 LESSON = Lesson(
     name="batchnorm",
     title="Batch normalization stabilizes learning and reduces the dependence on initialization",
     claim="Batch Normalization: Stabilizes learning and reduces dependence on initialization.",
     sources=("003",),
-    experiment=_experiment(),
+    experiment=f"On moons and circles (40 training rows), 100 epochs: the seed network with and without batch norm, "
+               f"learning rates {', '.join(f'{lr:g}' for lr in LEARNING_RATES)} and initialization scales "
+               f"{', '.join(f'{s:g}' for s in INIT_SCALES)} (× the Glorot bound), same seeds. Measured: the best "
+               "validation loss of each run.",
     look="Compare the paired bars: each is how much the outcome moves when one setting changes. Batch norm "
          "rescales every hidden layer's input to zero mean and unit variance per minibatch, so the scale of the "
          "initial weights and, partly, the step size matter less. The table shows where each setting failed.",
