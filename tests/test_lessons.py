@@ -1,7 +1,8 @@
 """Every lesson at quick size, through the real CLI: it runs, its verdict is its rule's, its figures render,
-the report and lessons.json are written, and a second run trains nothing (resume through the run store).
+the report and lessons.json are written, a second run trains nothing (resume through the run store), and
+the page loads in headless Chromium with no console error.
 
-One ``reglab lessons --quick --seeds 2`` run of all lessons is shared by the module (about 30 s of CPU).
+One ``reglab lessons --quick --seeds 2`` run of all lessons is shared by the module (about 40 s of CPU).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import invoke
+from test_report_browser import ARTIFACTS, browser  # noqa: F401  (the Chromium fixture)
 
 from reglab.lessons import LESSONS, Lab, get_lesson, run_lessons
 from reglab.lessons.runner import LessonsRun
@@ -117,3 +119,21 @@ def test_cli_list_and_errors(runner) -> None:
     assert listed.exit_code == 0 and all(name in listed.stdout for name in LESSONS)
     wrong = invoke(runner, ["lessons", "nope"])
     assert wrong.exit_code == 2 and wrong.stderr.startswith("error: Unknown lesson 'nope'.") and len(wrong.stderr.splitlines()) == 1
+
+
+def test_the_page_renders_in_chromium(browser, ran: Ran) -> None:  # noqa: F811
+    browser.get((ran.out / "index.html").resolve().as_uri())
+    assert browser.execute_script("return document.readyState") == "complete"
+    assert "reglab lessons" in browser.title
+    images = browser.execute_script("return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
+    assert len(images) == sum(len(r.outcome.figures) for r in ran.run.results)
+    assert all(complete and width > 0 for _, complete, width in images), images
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "ERROR")]
+    assert errors == [], errors
+    requests = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith('data:'))")
+    assert requests == []
+    sections = browser.execute_script("return Array.from(document.querySelectorAll('section.lesson')).map(s => s.id)")
+    assert sections == [f"lesson-{name}" for name in LESSONS]
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "lessons-laptop.png"))

@@ -6,29 +6,17 @@ URIs, no scripts; every piece of text goes through :func:`html.escape`.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
 from reglab.lessons.verdict import DOES_NOT_HOLD, HOLDS, HOLDS_ONLY_WHEN
-from reglab.report.html import _cell
+from reglab.notebook import figure_html, table_html
 from reglab.report.page import page
 from reglab.results_file import reglab_version
 
 if TYPE_CHECKING:
     from reglab.lessons.lesson import LessonFigure, LessonResult
-
-NOTEBOOK_CSS = (
-    ".reglab table{border-collapse:collapse;font-size:.9em;margin:.4em 0}"
-    ".reglab th,.reglab td{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
-    ".reglab .badge{color:#fff;border-radius:4px;padding:1px 7px;margin-left:6px;font-size:.85em}"
-    ".reglab .good-fit .badge{background:#1a9850}.reglab .underfits .badge{background:#b9770e}"
-    ".reglab .overfits .badge{background:#c0392b}.reglab .sd{display:block;font-size:.8em;color:#666}"
-    ".reglab .note{color:#555;font-size:.9em}.reglab img{max-width:100%}.reglab figure{margin:.6em 0}"
-    ".reglab figcaption strong{display:block}"
-)
-"""The few rules a notebook cell needs, scoped to ``.reglab`` so the notebook's own page is left alone."""
 
 VERDICT_CLASS = {HOLDS: "good-fit", HOLDS_ONLY_WHEN: "underfits", DOES_NOT_HOLD: "overfits"}
 """The report's verdict colours: green holds, amber holds only when, red does not hold here."""
@@ -38,20 +26,8 @@ def anchor(result: LessonResult) -> str:
     return f"lesson-{result.lesson.name}"
 
 
-def figure_html(figure: LessonFigure) -> str:
-    """A ``<figure>`` with the PNG inline, its title and caption."""
-    data = base64.b64encode(figure.png).decode("ascii")
-    return (f'<figure class="card"><img src="data:image/png;base64,{data}" alt="{escape(figure.title)}">'
-            f"<figcaption><strong>{escape(figure.title)}</strong>{escape(figure.caption)}</figcaption></figure>")
-
-
-def table_html(rows: Sequence[Sequence[str]]) -> str:
-    """Rows (header first) as a table; ``mean ± std`` cells show the spread under the mean."""
-    if not rows:
-        return ""
-    header = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{_cell(str(c))}</td>" for c in row) + "</tr>" for row in rows[1:])
-    return f'<div class="scroll"><table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table></div>'
+def lesson_figure_html(figure: LessonFigure) -> str:
+    return figure_html(figure.png, figure.title, figure.caption)
 
 
 def verdict_badge(result: LessonResult) -> str:
@@ -91,7 +67,7 @@ condition, holds only when … names the conditions where it shows, and does not
 {table_html(result.outcome.table)}
 <p class="note">Mean ± standard deviation over seeds {escape(seeds)}; {result.seconds:.1f} s.</p>
 <h3>Figures</h3>
-{"".join(figure_html(f) for f in result.outcome.figures)}
+{"".join(lesson_figure_html(f) for f in result.outcome.figures)}
 </section>"""
 
 
@@ -122,8 +98,3 @@ def render_page(results: Sequence[LessonResult], command: str, seconds: float) -
         "again and gives the same numbers.</p></section>")
     footer = f"Made by reglab {escape(reglab_version())}. Files beside this page: lessons.json and the figures as PNG."
     return page("reglab lessons: the claims of the seed notes, tested", subtitle, links, body, footer)
-
-
-def notebook_html(body: str) -> str:
-    """HTML for a notebook cell: ``body`` in a ``.reglab`` wrapper with :data:`NOTEBOOK_CSS`."""
-    return f'<div class="reglab"><style>{NOTEBOOK_CSS}</style>{body}</div>'

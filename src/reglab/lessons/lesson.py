@@ -17,7 +17,6 @@ Each lesson module (``reglab/lessons/<name>.py``) declares one :class:`Lesson`:
 from __future__ import annotations
 
 import inspect
-import io
 import re
 import time
 from collections.abc import Callable
@@ -27,9 +26,9 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from reglab.figures import DPI
 from reglab.lessons.lab import Lab
 from reglab.lessons.verdict import Verdict
+from reglab.notebook import png_bytes
 
 SEED_FILES = {
     "000": "000_935791cbc9832bcb.txt",
@@ -58,10 +57,8 @@ class LessonFigure:
 
     @classmethod
     def draw(cls, name: str, title: str, caption: str, figure: Figure) -> LessonFigure:
-        """Render a matplotlib figure to PNG bytes (Agg, :data:`reglab.figures.DPI`)."""
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.15)
-        return cls(name, title, caption, buffer.getvalue())
+        """Render a matplotlib figure to PNG bytes."""
+        return cls(name, title, caption, png_bytes(figure))
 
 
 @dataclass(frozen=True)
@@ -146,6 +143,7 @@ class LessonResult:
         }
 
     def _repr_html_(self) -> str:
-        from reglab.lessons.html import lesson_card, notebook_html
+        from reglab.lessons.html import lesson_card
+        from reglab.notebook import notebook_html
 
         return notebook_html(lesson_card(self))

@@ -52,7 +52,8 @@ class LessonsRun:
         raise ReglabError(f"No lesson {name!r} in this run; it ran: {', '.join(r.lesson.name for r in self.results)}.")
 
     def _repr_html_(self) -> str:
-        from reglab.lessons.html import index_table, lesson_card, notebook_html
+        from reglab.lessons.html import index_table, lesson_card
+        from reglab.notebook import notebook_html
 
         return notebook_html(index_table(self.results) + "".join(lesson_card(r) for r in self.results))
 
