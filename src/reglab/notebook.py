@@ -54,12 +54,24 @@ def figure_html(png: bytes, title: str, caption: str) -> str:
             f"<figcaption><strong>{escape(title)}</strong>{escape(caption)}</figcaption></figure>")
 
 
-def table_html(rows: Sequence[Sequence[str]]) -> str:
-    """Rows (header first) as a table; ``mean ± std`` cells show the spread under the mean."""
+LEFT = ' style="text-align:left"'
+
+
+def table_html(rows: Sequence[Sequence[str]], *, text_columns: int = 2) -> str:
+    """Rows (header first) as a table; ``mean ± std`` cells show the spread under the mean.
+
+    The first ``text_columns`` columns hold words (names, conditions) and are
+    aligned left; the others hold numbers and are aligned right.
+    """
     if not rows:
         return ""
-    header = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{_cell(str(c))}</td>" for c in row) + "</tr>" for row in rows[1:])
+
+    def align(i: int) -> str:
+        return LEFT if i < text_columns else ""
+
+    header = "".join(f'<th scope="col"{align(i)}>{escape(str(c))}</th>' for i, c in enumerate(rows[0]))
+    body = "".join("<tr>" + "".join(f"<td{align(i)}>{_cell(str(c))}</td>" for i, c in enumerate(row)) + "</tr>"
+                   for row in rows[1:])
     return f'<div class="scroll"><table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table></div>'
 
 

@@ -11,7 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from reglab.lessons.verdict import DOES_NOT_HOLD, HOLDS, HOLDS_ONLY_WHEN
-from reglab.notebook import figure_html, table_html
+from reglab.notebook import LEFT, figure_html, table_html
 from reglab.report.page import page
 from reglab.results_file import reglab_version
 
@@ -40,7 +40,7 @@ def lesson_card(result: LessonResult) -> str:
     look at, the numbers and the figures."""
     lesson, verdict = result.lesson, result.verdict
     findings = table_html([["condition", "the claimed effect", "measured"]] + [
-        [f.condition, "shows" if f.shows else "does not show", f.evidence] for f in verdict.findings])
+        [f.condition, "shows" if f.shows else "does not show", f.evidence] for f in verdict.findings], text_columns=3)
     sources = ", ".join(lesson.source_files)
     seeds = ", ".join(str(s) for s in result.seeds)
     size = "quick sizes" if result.quick else "default sizes"
@@ -77,13 +77,13 @@ def index_table(results: Sequence[LessonResult]) -> str:
     for result in results:
         lesson, verdict = result.lesson, result.verdict
         rows.append(
-            f'<tr><td><a href="#{escape(anchor(result))}">{escape(lesson.name)}</a></td>'
-            f"<td>{escape(lesson.claim)}</td><td>{escape(', '.join(lesson.sources))}</td>"
-            f'<td class="verdict {VERDICT_CLASS[verdict.kind]}"><span class="badge">{escape(verdict.text)}</span></td></tr>'
+            f'<tr><td{LEFT}><a href="#{escape(anchor(result))}">{escape(lesson.name)}</a></td>'
+            f"<td{LEFT}>{escape(lesson.claim)}</td><td{LEFT}>{escape(', '.join(lesson.sources))}</td>"
+            f'<td{LEFT} class="{VERDICT_CLASS[verdict.kind]}"><span class="badge">{escape(verdict.text)}</span></td></tr>'
         )
+    header = "".join(f'<th scope="col"{LEFT}>{name}</th>' for name in ("lesson", "claim", "seed notes", "verdict"))
     return ('<section id="index"><h2>The claims and their verdicts</h2><div class="scroll"><table>'
-            '<thead><tr><th scope="col">lesson</th><th scope="col">claim</th><th scope="col">seed notes</th>'
-            f'<th scope="col">verdict</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>')
+            f'<thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>')
 
 
 def render_page(results: Sequence[LessonResult], command: str, seconds: float) -> str:
