@@ -98,7 +98,7 @@ def test_infinite_feature_is_reported_by_column(tmp_path):
 
 def test_csv_options_are_checked(tmp_path):
     path = numeric_csv(tmp_path)
-    with pytest.raises(ReglabError, match="Unknown option 'n_samples' for CSV file .* Valid options: target, delimiter, train_size"):
+    with pytest.raises(ReglabError, match="Unknown option 'n_samples' for CSV file .* Valid options: target, delimiter, encoding, decimal, train_size"):
         load_dataset(str(path), n_samples=10)
     with pytest.raises(ReglabError, match="The 'target' option of CSV file .* must be a str or None. Got 3 instead."):
         load_dataset(str(path), target=3)

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
+from reglab import arguments, budget
+from reglab.arguments import dataset_argument
 from reglab.callbacks import build_callbacks
 from reglab.engine.checkpoint import EVERY_S, CheckpointStorage, GroupCheckpoint
 from reglab.engine.plan import Group, RunSpec, make_groups
 from reglab.engine.trainer import RunOutcome, Split, train_group
 from reglab.errors import ReglabError
-from reglab.parallel import EpochTicks, epoch_queue
+from reglab.parallel import EpochTicks, concurrency, epoch_queue
 from reglab.pieces.interface import Pieces
 from reglab.regularizers import build_regularizers
 from reglab.run import Run
@@ -26,8 +28,8 @@ RunCallback = Callable[[Run], None]
 
 
 def train(
-    dataset: Dataset,
-    variants: Sequence[str | Variant],
+    dataset: Dataset | str,
+    variants: Sequence[str | Variant] | str | Variant,
     seeds: Iterable[int] = (0,),
     *,
     epochs: int | None = None,
@@ -47,8 +49,9 @@ def train(
     models at once.
 
     Args:
-        dataset: the data, from :func:`reglab.load_dataset` or ``Dataset.from_arrays``.
-        variants: specs such as ``"l1=1e-3"`` or :class:`Variant` objects.
+        dataset: the data, from :func:`reglab.load_dataset` or ``Dataset.from_arrays``
+            (a name such as ``"moons"`` is loaded with its default options).
+        variants: specs such as ``"l1=1e-3"`` or :class:`Variant` objects (at least one).
         seeds: one run per seed and variant; same seed = same initial weights
             and minibatch order for every variant of the same architecture.
         epochs: overrides every variant's ``epochs`` when given.
@@ -72,17 +75,24 @@ def train(
             bar moves epoch by epoch for thread and process pools, a group at
             a time for other executors.  Use ``max_models`` to cut large
             groups into tasks.
+
+    Before anything is trained, the memory the job needs is estimated
+    (:mod:`reglab.budget`) and a job that cannot fit is refused.
     """
-    parsed = parse_variants(list(variants))
+    dataset = dataset_argument(dataset)
+    parsed = parse_variants([variants] if isinstance(variants, (str, Variant)) else list(variants))
+    if not parsed:
+        raise ReglabError("Argument `variants` is empty: give at least one, e.g. ['baseline'].")
     if epochs is not None:
         parsed = [v.replace(epochs=epochs, name=v.label) for v in parsed]
-    seed_list = [int(s) for s in seeds]
-    if not seed_list:
-        raise ReglabError("Argument `seeds` is empty: give at least one seed, e.g. seeds=[0].")
+    seed_list = arguments.seed_list(seeds)
+    max_models = arguments.positive_int("max_models", max_models)
     for variant in parsed:
         _check_fits(variant, dataset)
     specs = [RunSpec(v, s, i * len(seed_list) + j) for i, v in enumerate(parsed) for j, s in enumerate(seed_list)]
     groups = make_groups(specs, dataset.n_features, dataset.n_outputs, dataset.image_shape, max_models=max_models)
+    rows = (len(dataset.y_train), len(dataset.y_val), len(dataset.y_test))
+    budget.check_fits(budget.training_estimate(groups, rows, dataset.n_features, concurrent=concurrency(executor)))
     splits = {
         name: Split.of(getattr(dataset, f"X_{name}"), getattr(dataset, f"y_{name}"), dataset.task)
         for name in ("train", "val", "test")

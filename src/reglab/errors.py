@@ -16,6 +16,13 @@ class ReglabError(ValueError):
     """A user-facing error: bad settings, bad data, or a missing file."""
 
 
+class ReglabWarning(UserWarning):
+    """Something reglab did that the user may not expect (a guessed encoding, targets read as regression).
+
+    The CLI prints it as one line, ``warning: ...``, on stderr.
+    """
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest of ``choices``, or ``""``."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

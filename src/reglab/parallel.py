@@ -21,36 +21,111 @@ cluster's ``Client.get_executor()`` was tried: same numbers as one process).
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.context
 import os
 import queue
 import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.managers import SyncManager
 from typing import Any
 
-import torch
-
 from reglab.errors import ReglabError
+
+
+class _GuardedProcess(multiprocessing.context.SpawnProcess):
+    """A spawned process that never sees the terminal's Ctrl-C and does not outlive its parent.
+
+    It starts with SIGINT blocked (the mask survives ``exec``, so even the
+    child's start-up, while it imports torch, cannot be interrupted into a
+    traceback); the main process decides what an interruption stops.  Its
+    target then runs :func:`_guard` first, through the initializer of the pool
+    or manager that starts it.
+    """
+
+    def start(self) -> None:
+        if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+            super().start()
+            return
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            super().start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except BaseException:
+            if _orphaned():  # the queues broke because the parent died: nothing to report, nobody to read it
+                os._exit(1)
+            raise
+
+
+class _GuardedContext(multiprocessing.context.SpawnContext):
+    """The spawn context (fork is unsafe on macOS and with threads) whose processes are :class:`_GuardedProcess`."""
+
+    Process = _GuardedProcess
+
+
+GUARDED = _GuardedContext()
+"""The context every worker process and manager of reglab is started from."""
+
+
+def _orphaned() -> bool:
+    """In a child process: whether its parent process has ended."""
+    parent = multiprocessing.parent_process()
+    return parent is not None and bool(multiprocessing.connection.wait([parent.sentinel], timeout=0))
+
+
+def _guard() -> None:
+    """In a child process: ignore Ctrl-C, and exit as soon as the parent process is gone.
+
+    The parent's death (even ``kill -9``) closes the pipe behind
+    ``multiprocessing.parent_process().sentinel``; a daemon thread waits on it
+    and ends this process, so no worker or manager is left behind.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def wait_for_parent() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=wait_for_parent, name="reglab-parent-watch", daemon=True).start()
 
 
 def process_pool(jobs: int, threads: int | None = None) -> ProcessPoolExecutor:
     """``jobs`` worker processes (started fresh, not forked) with ``threads`` torch threads each.
 
     ``threads`` defaults to the cores divided among the workers (at least 1).
-    Workers ignore Ctrl-C: the main process decides what an interruption stops.
+    Workers ignore Ctrl-C (the main process decides what an interruption
+    stops) and end when the main process ends, however it ends (:func:`_guard`).
     """
     if threads is None:
         threads = max(1, (os.cpu_count() or 1) // jobs)
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(threads,)
-    )
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=GUARDED, initializer=_start_worker, initargs=(threads,))
 
 
 def _start_worker(threads: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import torch  # here, so that a manager process (which imports this module too) does not load torch
+
+    _guard()
     torch.set_num_threads(threads)
+
+
+def concurrency(executor: Executor | None) -> int:
+    """How many groups ``executor`` trains at once in this machine's memory: its workers for a local
+    thread or process pool, 1 in this process (``None``) or for other executors (their workers are elsewhere)."""
+    if isinstance(executor, (ThreadPoolExecutor, ProcessPoolExecutor)):
+        return int(getattr(executor, "_max_workers", 1))
+    return 1
 
 
 @dataclass(frozen=True)
@@ -78,7 +153,9 @@ def epoch_queue(executor: Executor) -> Iterator[Any | None]:
     if isinstance(executor, ThreadPoolExecutor):
         yield queue.Queue()
     elif isinstance(executor, ProcessPoolExecutor):
-        with multiprocessing.get_context("spawn").Manager() as manager:  # fork is unsafe on macOS
+        manager = SyncManager(ctx=GUARDED)
+        manager.start(_guard)  # ignores Ctrl-C (no traceback from it) and ends with this process
+        with manager:
             yield manager.Queue()
     else:
         yield None

@@ -11,17 +11,20 @@ Task inference (:func:`infer_task`), used when ``task=None``:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
 
-from reglab.errors import ReglabError
+from reglab.errors import ReglabError, ReglabWarning
 
 Task = Literal["binary", "multiclass", "regression"]
 TASKS: tuple[str, ...] = ("binary", "multiclass", "regression")
 MAX_INFERRED_CLASSES = 20
 """Integer-like targets with more distinct values than this are inferred as regression."""
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+"""The largest magnitude a value may have: the networks compute in float32 (about 3.4e38)."""
 
 
 def _column_name(j: int, feature_names: Sequence[str] | None) -> str:
@@ -54,6 +57,17 @@ def check_X(X: Any, feature_names: Sequence[str] | None = None) -> np.ndarray:
         counts = bad.sum(axis=0)
         where = ", ".join(f"column {_column_name(j, feature_names)}: {int(c)}" for j, c in enumerate(counts) if c)
         raise ReglabError(f"X must be finite, but it holds {int(bad.sum())} NaN or infinite values ({where}).")
+    huge = np.abs(out) > FLOAT32_MAX
+    if huge.any():
+        counts = huge.sum(axis=0)
+        where = ", ".join(
+            f"column {_column_name(j, feature_names)}: {int(c)}, such as {out[np.flatnonzero(huge[:, j])[0], j]:.3g}"
+            for j, c in enumerate(counts) if c
+        )
+        raise ReglabError(
+            f"X holds {int(huge.sum())} values too large for the float32 numbers reglab trains with "
+            f"(|x| > {FLOAT32_MAX:.3g}): {where}. Rescale these columns first (e.g. divide them by a power of 10)."
+        )
     return out
 
 
@@ -81,7 +95,11 @@ def _is_integer_like(y: np.ndarray) -> bool:
 
 
 def infer_task(y: np.ndarray) -> Task:
-    """The task implied by the targets ``y`` (see the module docstring)."""
+    """The task implied by the targets ``y`` (see the module docstring).
+
+    Integer targets read as regression because they have many distinct values
+    are announced with a :class:`~reglab.errors.ReglabWarning` (they may be class ids).
+    """
     if not _is_numeric(y):
         n_classes = len(np.unique(y.astype(str)))
         return "binary" if n_classes <= 2 else "multiclass"
@@ -89,6 +107,11 @@ def infer_task(y: np.ndarray) -> Task:
         return "regression"
     n_values = len(np.unique(y))
     if n_values > MAX_INFERRED_CLASSES:
+        warnings.warn(
+            f"the target holds {n_values} distinct integers (more than {MAX_INFERRED_CLASSES}): read as regression. "
+            "If they are class ids, give task=multiclass (--option task=multiclass).",
+            ReglabWarning, stacklevel=3,
+        )
         return "regression"
     return "binary" if n_values <= 2 else "multiclass"
 
@@ -129,10 +152,10 @@ def encode_labels(
 
 
 def check_regression_target(y: np.ndarray) -> np.ndarray:
-    """Return a numeric regression target as float64."""
+    """Return a numeric regression target as float64 (finite, within float32's range)."""
     if not _is_numeric(y):
         try:
-            return y.astype(np.float64)
+            return check_regression_target(y.astype(np.float64))
         except (TypeError, ValueError):
             pass
         example = next(v for v in y.astype(object) if not _is_number(v))
@@ -140,7 +163,16 @@ def check_regression_target(y: np.ndarray) -> np.ndarray:
             f"task='regression' needs numeric targets, but y holds {example!r}. "
             "Use task='binary' or 'multiclass' for text labels."
         )
-    return y.astype(np.float64)
+    out = y.astype(np.float64)
+    if not np.isfinite(out).all():
+        raise ReglabError(f"y must be finite, but it holds {int((~np.isfinite(out)).sum())} NaN or infinite values.")
+    huge = np.abs(out) > FLOAT32_MAX
+    if huge.any():
+        raise ReglabError(
+            f"y holds {int(huge.sum())} targets too large for the float32 numbers reglab trains with "
+            f"(|y| > {FLOAT32_MAX:.3g}), such as {out[np.flatnonzero(huge)[0]]:.3g}. Rescale the target first."
+        )
+    return out
 
 
 def _is_number(value: Any) -> bool:

@@ -23,6 +23,8 @@ class RawData:
     redundant_features: tuple[int, ...] | None = None
     image_shape: tuple[int, int] | None = None
     target_name: str | None = None
+    source_options: dict[str, Any] | None = None
+    """Options the source resolved itself (a CSV file's detected delimiter and encoding), for an exact rebuild."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any
 
+from reglab import budget
 from reglab.data import bundled, synthetic
 from reglab.data._options import Option, resolve_options
 from reglab.data._source import RawData, Source
@@ -59,7 +60,8 @@ def load_dataset(name_or_path: str | os.PathLike, **options: Any) -> Dataset:
     """Build a :class:`Dataset` by name (see :func:`dataset_catalog`) or from a CSV file.
 
     A name ending in ``.csv`` (or naming an existing file) is read as CSV; it
-    takes ``target`` (default: the last column) and ``delimiter`` (``","``).
+    takes ``target`` (default: the last column), ``delimiter``, ``encoding``
+    and ``decimal`` (detected by default: see :mod:`reglab.data.csv_file`).
     Every data set also takes the split options ``train_size=0.6,
     val_size=0.2, test_size=0.2, label_noise=0.0, standardize=True,
     task=None, seed=0``; ``seed`` also drives the generation.
@@ -77,19 +79,25 @@ def load_dataset(name_or_path: str | os.PathLike, **options: Any) -> Dataset:
         name, who, table = str(name_or_path), f"CSV file '{name_or_path}'", (*CSV_OPTIONS, *SPLIT_OPTIONS)
 
         def build(o: dict[str, Any]) -> RawData:
-            return read_csv(name, o["target"], o["delimiter"])
+            return read_csv(name, o["target"], o["delimiter"], o["encoding"], o["decimal"])
     else:
         raise ReglabError(
             f"Unknown data set {name_or_path!r}.{did_you_mean(str(name_or_path), REGISTRY)} "
             f"Known data sets: {', '.join(REGISTRY)}; or give a path to a .csv file."
         )
     resolved = resolve_options(table, options, who=who)
+    split_options = {o.name: resolved[o.name] for o in SPLIT_OPTIONS}
+    if name in REGISTRY:
+        budget.check_rows(resolved.get("n_samples", 0), resolved.get("n_features", 2), name)
+        if split_options["task"] is None and REGISTRY[name].task == "regression":
+            split_options["task"] = "regression"  # a known regression target (diabetes: integers) is not guessed at
     raw = build(resolved)
     if raw.target_name is not None:
         resolved["target"] = raw.target_name  # None (last column) resolved, for an exact rebuild
+    resolved.update(raw.source_options or {})
     ds = Dataset.from_arrays(
         raw.X, raw.y, name=name,
-        **{o.name: resolved[o.name] for o in SPLIT_OPTIONS},
+        **split_options,
         feature_names=raw.feature_names, class_names=raw.class_names,
         informative_features=raw.informative_features, redundant_features=raw.redundant_features,
         image_shape=raw.image_shape,
