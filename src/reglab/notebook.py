@@ -1,9 +1,10 @@
 """reglab's results in a Jupyter notebook: the HTML a result shows when it is the last value of a cell.
 
-``CompareResult``, ``SweepResult``, a lesson's result and a lessons run each
-have a ``_repr_html_`` that calls one function here: the verdicts, the table
-and the figures inline (PNG as ``data:`` URIs), under a small stylesheet
-scoped to ``.reglab`` so the notebook's own page is left alone.  Training
+``CompareResult``, ``SweepResult`` (:mod:`reglab.sweeps.notebook`), a
+lesson's result and a lessons run each have a ``_repr_html_`` built from the
+helpers here: the verdicts, the table and the figures inline (PNG as
+``data:`` URIs), under a small stylesheet scoped to ``.reglab`` so the
+notebook's own page is left alone.  Training
 shows a notebook progress bar by itself (``tqdm.auto``: a widget when
 ``ipywidgets`` is installed, which the ``notebook`` extra does).
 """
@@ -91,20 +92,6 @@ def compare_html(result: Any) -> str:
     body = (f"<h3>reglab compare on {escape(result.dataset.name)}</h3><ul>{verdicts}</ul>{pick}"
             f"{table_html(table_rows(result.summaries, result.dataset.task))}"
             f'<p class="note">Report: {escape(str(result.report))}</p>{_files_html(result.figures)}')
-    return notebook_html(body)
-
-
-def sweep_html(result: Any) -> str:
-    """A ``SweepResult``: the choice, the table of grid points and the validation curve (or heat map, and the L1 path)."""
-    from reglab.sweeps.figures import plot_heatmap, plot_path, plot_validation_curve
-    from reglab.sweeps.report import table_rows
-
-    figures = [("Heat map", plot_heatmap)] if result.is_2d else [("Validation curve", plot_validation_curve)]
-    if result.path is not None:
-        figures.append(("Regularization path", plot_path))
-    pictures = "".join(figure_html(png_bytes(draw(result)), title, "") for title, draw in figures)
-    body = (f"<h3>reglab sweep of {escape(', '.join(p.name for p in result.params))} on {escape(result.dataset.name)}</h3>"
-            f"<p><strong>{escape(result.choice_line())}</strong></p>{table_html(table_rows(result))}{pictures}")
     return notebook_html(body)
 
 

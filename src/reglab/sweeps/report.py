@@ -30,7 +30,7 @@ import shlex
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
 
@@ -49,7 +49,9 @@ from reglab.sweeps.figures import (
     plot_sparsity_path,
     plot_validation_curve,
 )
-from reglab.sweeps.result import SweepResult
+
+if TYPE_CHECKING:  # annotations only: the result class imports these modules to display itself
+    from reglab.sweeps.result import SweepResult
 
 REPORT_FILE = "report.html"
 RESULTS_FILE = "results.json"

@@ -188,8 +188,8 @@ class SweepResult:
         return out
 
     def _repr_html_(self) -> str:
-        """In a notebook: the choice, the table and the validation curve (:func:`reglab.notebook.sweep_html`)."""
-        from reglab.notebook import sweep_html
+        """In a notebook: the choice, the table and the validation curve (:func:`reglab.sweeps.notebook.sweep_html`)."""
+        from reglab.sweeps.notebook import sweep_html
 
         return sweep_html(self)
 
