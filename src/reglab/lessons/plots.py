@@ -25,7 +25,7 @@ def _colors(panels: Mapping[str, Mapping[str, object]]) -> dict[str, str]:
 
 
 @styled
-def bar_panels(panels: Panels, xlabel: str, *, fmt: str = ".3f", log: bool = False, title: str = "") -> Figure:
+def bar_panels(panels: Panels, xlabel: str, *, fmt: str = ".3f", log: bool = False) -> Figure:
     """Horizontal bars (mean ± std, seed dots, value text), one panel per data set, bars listed top to bottom."""
     colors = _colors(panels)
     rows = max(len(bars) for bars in panels.values())
@@ -42,21 +42,17 @@ def bar_panels(panels: Panels, xlabel: str, *, fmt: str = ".3f", log: bool = Fal
             ax.set_xscale("log")
         else:
             ax.margins(x=0.25)
-    if title:
-        fig.suptitle(title, fontsize=10.5)
     return fig
 
 
 @styled
 def line_panels(
     x: Sequence[float], panels: Mapping[str, Mapping[str, Sequence[PerSeed]]], xlabel: str, ylabel: str, *,
-    logx: bool = False, logy: bool = False, xticks: Sequence[str] | None = None, title: str = "",
+    logx: bool = False, logy: bool = False, xticks: Sequence[str] | None = None,
 ) -> Figure:
     """Mean lines against ``x`` (one per label), seed dots around them; ``panels[name][label][i]`` holds point i's seeds."""
     colors = _colors(panels)
-    cols = len(panels)
-    fig = new_figure(panel_width(cols, 4.4, 0.4) * cols + 0.4, 3.6)
-    axes = fig.subplots(1, cols, squeeze=False)[0]
+    fig, axes = _row(len(panels), 3.6)
     positions = np.arange(len(x), dtype=float) if xticks is not None else np.asarray(x, dtype=float)
     for ax, (name, lines) in zip(axes, panels.items()):
         for label, points in lines.items():
@@ -65,48 +61,33 @@ def line_panels(
             ax.plot(positions, means, "-o", color=colors[label], ms=4, label=label)
             for xi, v in zip(positions, values):
                 ax.plot(np.full(v.size, xi), v, ".", color=colors[label], alpha=0.45, ms=4)
-        ax.set_title(name)
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
+        _name_axes(ax, name, xlabel, ylabel)
         if xticks is not None:
             ax.set_xticks(positions, list(xticks))
         elif logx:
             ax.set_xscale("symlog", linthresh=_linthresh(x)) if min(x) <= 0 else ax.set_xscale("log")
         if logy:
             ax.set_yscale("log")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
-    if title:
-        fig.suptitle(title, fontsize=10.5)
-    return fig
+    return _legend_below(fig, axes[0], 4)
 
 
 @styled
-def scatter_panels(panels: Mapping[str, Mapping[str, tuple[PerSeed, PerSeed]]], xlabel: str, ylabel: str, *,
-                   title: str = "") -> Figure:
+def scatter_panels(panels: Mapping[str, Mapping[str, tuple[PerSeed, PerSeed]]], xlabel: str, ylabel: str) -> Figure:
     """One dot per run (``panels[name][label] = (xs, ys)``), log-log axes, one colour per label."""
     colors = _colors(panels)
-    cols = len(panels)
-    fig = new_figure(panel_width(cols, 4.4, 0.4) * cols + 0.4, 3.8)
-    axes = fig.subplots(1, cols, squeeze=False)[0]
+    fig, axes = _row(len(panels), 3.8)
     for ax, (name, groups) in zip(axes, panels.items()):
         for label, (xs, ys) in groups.items():
             ax.plot(xs, ys, "o", color=colors[label], ms=5, mec="black", mew=0.3, label=label, alpha=0.85)
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_title(name)
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5))
-    if title:
-        fig.suptitle(title, fontsize=10.5)
-    return fig
+        _name_axes(ax, name, xlabel, ylabel)
+    return _legend_below(fig, axes[0], 5)
 
 
 @styled
 def heatmap_panels(rows: Sequence[str], cols: Sequence[str], panels: Mapping[str, np.ndarray], ylabel: str, xlabel: str,
-                   what: str, *, title: str = "") -> Figure:
+                   what: str) -> Figure:
     """A grid of mean values per panel (``panels[name]`` is ``[len(rows), len(cols)]``), the value written in each cell, the lowest framed."""
     n = len(panels)
     fig = new_figure(panel_width(n, 4.0, 0.8) * n + 0.8, 3.6)
@@ -125,8 +106,25 @@ def heatmap_panels(rows: Sequence[str], cols: Sequence[str], panels: Mapping[str
         ax.set_title(name)
         ax.grid(False)
         fig.colorbar(image, ax=ax, label=what, shrink=0.85)
-    if title:
-        fig.suptitle(title, fontsize=10.5)
+    return fig
+
+
+def _row(cols: int, height: float) -> tuple[Figure, np.ndarray]:
+    """A figure with one row of ``cols`` panels of about 4.4 inches."""
+    fig = new_figure(panel_width(cols, 4.4, 0.4) * cols + 0.4, height)
+    return fig, fig.subplots(1, cols, squeeze=False)[0]
+
+
+def _name_axes(ax, title: str, xlabel: str, ylabel: str) -> None:
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+
+
+def _legend_below(fig: Figure, ax, ncols: int) -> Figure:
+    """The legend of ``ax``'s lines under the panels."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), ncols))
     return fig
 
 
