@@ -41,10 +41,15 @@ def test_over_conditions_names_the_three_kinds() -> None:
 def test_condition_phrase_takes_the_simplest_description() -> None:
     one_factor_two_values = [finding(True, opt="SGD", data="a"), finding(True, opt="AdamW", data="a"),
                              finding(False, opt="Adam", data="a")]
-    assert condition_phrase(one_factor_two_values) == "the opt is SGD or AdamW"
+    assert condition_phrase(one_factor_two_values) == "the opt is not Adam"  # naming what fails is shorter
+    two_and_two = one_factor_two_values + [finding(False, opt="RMSprop", data="a")]
+    assert condition_phrase(two_and_two) == "the opt is SGD or AdamW"  # a tie: name what shows
     pair = [finding(form == "prox" and opt == "Adam", form=form, opt=opt, data=data)
             for form in ("prox", "grad") for opt in ("Adam", "SGD") for data in ("a", "b")]
     assert condition_phrase(pair) == "form = prox and opt = Adam"
+    all_but_prox_sgd = [finding(not (form == "prox" and opt == "SGD"), form=form, opt=opt, data=data)
+                        for form in ("prox", "grad") for opt in ("Adam", "SGD") for data in ("a", "b")]
+    assert condition_phrase(all_but_prox_sgd) == "it is not form = prox and opt = SGD"
     all_but_one = [finding(not (d == "c" and r == "drop"), d=d, r=r) for d in ("m", "c") for r in ("l2", "drop")]
     assert condition_phrase(all_but_one) == "it is not d = c, r = drop"
 

@@ -92,16 +92,15 @@ def condition_phrase(findings: Sequence[Finding]) -> str:
     """Words for the conditions under which the effect shows.
 
     The simplest description that separates the findings that show from
-    those that do not, tried in this order:
-
-    1. the values of ONE factor (``the optimizer is SGD``, ``the optimizer is
-       SGD or AdamW``);
-    2. the value pairs of two factors, then triples... (``form = proximal
-       L1 and optimizer = Adam``), the fewest factors first, then the fewest
-       alternatives;
-    3. the conditions where it does not show, when they are fewer than those
-       where it shows (``it is not data set = circles, regularizer = dropout``);
-    4. the list of the conditions where it shows.
+    those that do not: the values of ONE factor (``the optimizer is SGD``,
+    ``the optimizer is SGD or AdamW``, ``the optimizer is not Adam``), else
+    the value pairs of two factors, then triples… (``form = proximal L1 and
+    optimizer = Adam``, ``it is not form = proximal L1 and optimizer = SGD``):
+    the fewest factors first, then the fewest alternatives, naming what shows
+    unless naming what does not is shorter.  When nothing short of every
+    factor separates them: the conditions where it does not show when they
+    are fewer (``it is not data set = circles, regularizer = dropout``), else
+    the conditions where it shows.
     """
     shown = [f for f in findings if f.shows]
     failing = [f for f in findings if not f.shows]
@@ -109,15 +108,19 @@ def condition_phrase(findings: Sequence[Finding]) -> str:
     for size in range(1, max(len(names), 2)):  # all factors at once would just list the conditions
         candidates = []
         for chosen in itertools.combinations(names, size):
-            project = lambda f: tuple(dict(f.factors).get(name) for name in chosen)  # noqa: E731
-            values = list(dict.fromkeys(project(f) for f in shown))
-            if not any(None in v for v in values) and not {project(f) for f in failing} & set(values):
-                candidates.append((len(values), chosen, values))
+            def project(f: Finding, chosen: tuple[str, ...] = chosen) -> tuple[str | None, ...]:
+                return tuple(dict(f.factors).get(name) for name in chosen)
+
+            good = list(dict.fromkeys(project(f) for f in shown))
+            bad = list(dict.fromkeys(project(f) for f in failing))
+            if not set(good) & set(bad) and not any(None in v for v in good + bad):
+                candidates += [(len(good), 0, chosen, good), (len(bad), 1, chosen, bad)]
         if candidates:
-            _, chosen, values = min(candidates, key=lambda c: c[0])
+            _, negative, chosen, values = min(candidates, key=lambda c: (c[0], c[1]))
             if size == 1:
-                return f"the {chosen[0]} is {' or '.join(v[0] for v in values)}"
-            return "; or ".join(" and ".join(f"{n} = {v}" for n, v in zip(chosen, combo)) for combo in values)
+                return f"the {chosen[0]} is {'not ' if negative else ''}{' or '.join(v[0] or '' for v in values)}"
+            words = "; or ".join(" and ".join(f"{n} = {v}" for n, v in zip(chosen, combo)) for combo in values)
+            return f"it is not {words}" if negative else words
     if len(failing) < len(shown):
         return "it is not " + "; nor ".join(f.condition for f in failing)
     return "; or ".join(f.condition for f in shown)
