@@ -51,11 +51,11 @@ def run(lab: Lab) -> Outcome:
     for data, options in FEW_EXAMPLES:
         ds = lab.data(data, **options)
         numbers[data] = {}
+        grids = {param: [base.replace(**get_param(param).changes(v, base)) for v in values] for param, values in GRIDS.items()}
+        runs = lab.train(ds, [v for variants in grids.values() for v in variants], epochs=lab.epochs(150))  # one batch
         for param, values in GRIDS.items():
-            spec = get_param(param)
-            variants = [base.replace(**spec.changes(v, base)) for v in values]
-            runs = lab.train(ds, variants, epochs=lab.epochs(150))
-            result = analyse(ds, (spec,), (values,), base, tuple(lab.seeds), runs.all())
+            points = [run for variant in grids[param] for run in runs[variant.label]]
+            result = analyse(ds, (get_param(param),), (values,), base, tuple(lab.seeds), points)
             numbers[data][param] = {
                 "values": list(values), "regions": [p.region for p in result.points],
                 "val_loss": [p.mean("val_loss") for p in result.points],
