@@ -16,7 +16,7 @@ from conftest import invoke
 from test_report_browser import ARTIFACTS, browser  # noqa: F401  (the Chromium fixture)
 
 from reglab.lessons import LESSONS, Lab, get_lesson, run_lessons
-from reglab.lessons.runner import LessonsRun
+from reglab.lessons.runner import LessonsRun, rebuild_lessons
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -33,7 +33,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory, runner) -> Ran:
     out = tmp_path_factory.mktemp("lessons") / "out"
     result = invoke(runner, ["lessons", "--quick", "--seeds", "2", "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.stderr
-    again = run_lessons(seeds=2, out_dir=out, quick=True, progress=False, log=None)  # every run from the store
+    again = rebuild_lessons(out)  # every run from the store, the report written again
     return Ran(out, result.stdout, again)
 
 
@@ -45,7 +45,15 @@ def test_the_cli_prints_every_verdict_and_the_report(ran: Ran) -> None:
 
 
 def test_a_second_run_trains_nothing(ran: Ran) -> None:
-    assert ran.run.trained == 0 and ran.run.reused > 100
+    assert ran.run.trained == 0 and ran.run.reused > 100  # the rebuild read every run back
+    same = run_lessons(["overfitting", "l2-shrinks"], seeds=2, out_dir=ran.out, quick=True, progress=False, log=None)
+    assert same.trained == 0 and same.reused == 6 + 16
+    assert same["overfitting"].verdict == ran.run["overfitting"].verdict
+
+
+def test_rebuild_needs_a_lessons_store(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="No such directory"):
+        rebuild_lessons(tmp_path / "nothing")
 
 
 @pytest.mark.parametrize("name", list(LESSONS))

@@ -69,11 +69,13 @@ class Lab:
         progress: show the training progress bar (``tqdm.auto``: a widget in a notebook).
         log: where status lines go (``resuming: ...``); ``None`` for silence.
         names: the lessons asked for, recorded in the store with the seeds.
+        stored_only: read every run from ``out``'s store and train none (``reglab report``):
+            a missing run is an error.
     """
 
     def __init__(
         self, seeds: Sequence[int] = (0, 1, 2), *, out: str | Path | None = None, quick: bool = False,
-        progress: bool = True, log: Log | None = _stderr, names: Sequence[str] = (),
+        progress: bool = True, log: Log | None = _stderr, names: Sequence[str] = (), stored_only: bool = False,
     ) -> None:
         self.seeds = [int(s) for s in seeds]
         if len(self.seeds) < 2 or len(set(self.seeds)) != len(self.seeds) or min(self.seeds) < 0:
@@ -82,6 +84,9 @@ class Lab:
                 f"Got {self.seeds} instead."
             )
         self.out = Path(out) if out is not None else None
+        if stored_only and self.out is None:
+            raise ReglabError("A lab that reads stored runs only needs an output directory (`out`).")
+        self.stored_only = stored_only
         self.quick, self.progress = quick, progress
         self.say: Log = log or (lambda _: None)
         self.names = tuple(names)
@@ -111,10 +116,12 @@ class Lab:
             self._datasets[key] = load_dataset(name, **options)
         return self._datasets[key]
 
-    def record(self, ds: Dataset) -> ExperimentRecord:
-        """What the store records for a lesson's training: kind ``lessons``, the lessons asked for, the seeds."""
+    def record(self, ds: Dataset, variants: Sequence[Variant]) -> ExperimentRecord:
+        """What the store records for one training: kind ``lessons``, the data set and variants of that training,
+        the lessons asked for (``specs``), the seeds and the size (``params``)."""
         return ExperimentRecord(
-            dataset=ds.name, options=dict(ds.options), variants=(), specs=self.names, seeds=tuple(self.seeds),
+            dataset=ds.name, options=dict(ds.options), variants=tuple(v.to_dict() for v in variants), specs=self.names,
+            seeds=tuple(self.seeds),
             created=now(), reglab_version=reglab_version(), kind=KIND,
             params=({"quick": self.quick},),
         )
@@ -133,12 +140,30 @@ class Lab:
         if self.out is None:
             runs = train(ds, parsed, self.seeds, progress=self.progress)
             self.trained += len(runs)
+        elif self.stored_only:
+            runs = self._stored(ds, parsed)
+            self.reused += len(runs)
         else:
             from reglab.experiment import train_stored
 
-            runs, trained = train_stored(ds, parsed, self.seeds, self.out, self.record(ds), progress=self.progress,
+            runs, trained = train_stored(ds, parsed, self.seeds, self.out, self.record(ds, parsed), progress=self.progress,
                                          say=self._resume_only)
             self.trained += trained
             self.reused += len(runs) - trained
         self._trained[memo] = Runs(ds, parsed, self.seeds, runs)
         return self._trained[memo]
+
+    def _stored(self, ds: Dataset, variants: list[Variant]) -> list[Run]:
+        """Every variant × seed from the store, variant-major; a missing one is an error."""
+        from reglab.store import RunStore
+
+        assert self.out is not None
+        with RunStore.open(self.out, create=False) as store:
+            found = store.lookup(ds, variants, self.seeds)
+        missing = len(variants) * len(self.seeds) - len(found)
+        if missing:
+            raise ReglabError(
+                f"The run store in '{self.out}' lacks {missing} runs of these lessons (interrupted?). "
+                "Run the same `reglab lessons` command again: it trains only the missing ones."
+            )
+        return [found[(i, s)] for i in range(len(variants)) for s in self.seeds]

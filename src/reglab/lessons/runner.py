@@ -20,7 +20,7 @@ from pathlib import Path
 
 from reglab.errors import ReglabError
 from reglab.lessons.files import write_text
-from reglab.lessons.lab import Lab, Log, _stderr
+from reglab.lessons.lab import KIND, Lab, Log, _stderr
 from reglab.lessons.lesson import LessonResult
 from reglab.lessons.registry import LESSONS, get_lesson
 from reglab.results_file import reglab_version
@@ -86,6 +86,7 @@ def run_lessons(
     quick: bool = False,
     progress: bool = True,
     log: Log | None = _stderr,
+    stored_only: bool = False,
 ) -> LessonsRun:
     """Run lessons (default: all) and, with ``out_dir``, write their report.
 
@@ -97,6 +98,7 @@ def run_lessons(
         quick: small sizes (a few dozen epochs) for tests and notebooks; the rules are the same.
         progress: show the training progress bar.
         log: where status lines go (``lesson 2/12: l1-sparsity``); ``None`` for silence.
+        stored_only: train nothing; every run must be in ``out_dir``'s store (:func:`rebuild_lessons`).
 
     Raises:
         ReglabError: an unknown lesson, bad seeds, an unusable ``out_dir``.
@@ -105,7 +107,7 @@ def run_lessons(
     chosen = lesson_names(names)
     seed_values = seed_list(seeds)
     say = log or (lambda _: None)
-    lab = Lab(seed_values, out=out_dir, quick=quick, progress=progress, log=log, names=chosen)
+    lab = Lab(seed_values, out=out_dir, quick=quick, progress=progress, log=log, names=chosen, stored_only=stored_only)
     start = time.perf_counter()
     results = []
     for number, name in enumerate(chosen, 1):
@@ -118,6 +120,26 @@ def run_lessons(
     if out_dir is not None:
         write_outputs(run, Path(out_dir))
     return run
+
+
+def rebuild_lessons(out_dir: str | Path, *, log: Log | None = None) -> LessonsRun:
+    """The newest ``reglab lessons`` of ``out_dir`` again from its stored runs: its report written anew, nothing trained.
+
+    Raises:
+        ReglabError: no store or no lessons recorded in ``out_dir``, or runs missing (an interrupted run).
+    """
+    from reglab.store import RunStore
+
+    out = Path(out_dir)
+    if not out.is_dir():
+        raise ReglabError(f"No such directory: '{out}'. Give the --out directory of an earlier `reglab lessons`.")
+    with RunStore.open(out, create=False) as store:
+        record = store.last_experiment()
+    if record is None or record.kind != KIND:
+        raise ReglabError(f"The run store in '{out}' records no `reglab lessons` run last. Run `reglab lessons --out {out}` first.")
+    quick = bool(record.params and record.params[0].get("quick"))
+    return run_lessons(list(record.specs), seeds=list(record.seeds), out_dir=out, quick=quick, progress=False,
+                       log=log, stored_only=True)
 
 
 def command_line(names: Sequence[str], seeds: Sequence[int], out_dir: str | Path | None, quick: bool) -> str:
