@@ -7,6 +7,9 @@ from typing import Any
 
 from reglab.analysis.summary import Stat
 
+EPOCHS = 100
+"""Epochs of a lesson's comparisons unless it says otherwise: the few-examples networks overfit well before."""
+
 FEW_EXAMPLES: tuple[tuple[str, dict[str, Any]], ...] = (
     ("moons", {"n_samples": 300, "noise": 0.3, "train_size": 40, "val_size": 130, "test_size": 130}),
     ("circles", {"n_samples": 300, "noise": 0.15, "factor": 0.5, "train_size": 40, "val_size": 130, "test_size": 130}),

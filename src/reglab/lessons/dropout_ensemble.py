@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from reglab.lessons.common import FEW_EXAMPLES, cell, floats
+from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.measures import log_loss, mc_dropout, member_predictions
@@ -64,7 +64,7 @@ def _spread(predictions: np.ndarray) -> float:
 
 def run(lab: Lab) -> Outcome:
     numbers: dict[str, Any] = {}
-    epochs = lab.epochs(150)
+    epochs = lab.epochs(EPOCHS)
     passes = lab.size(50, 10)
     table = [["data set", "variant", "gradient steps (× baseline)", "val loss", "val acc", "prediction spread"]]
     for data, options in FEW_EXAMPLES:
@@ -106,9 +106,9 @@ LESSON = Lesson(
     claim="So, each iteration has a different set of nodes and this results in a different set of outputs. "
           "It can also be thought of as an ensemble technique in machine learning.",
     sources=("001", "002"),
-    experiment=f"On moons and circles (40 training rows): the baseline and dropout {RATE:g} for 150 epochs; an "
-               f"ensemble of {MEMBERS} independently initialized networks at equal compute ({150 // MEMBERS} epochs "
-               f"each) and at {MEMBERS}× the compute (150 epochs each). The dropout network predicts in one pass "
+    experiment=f"On moons and circles (40 training rows): the baseline and dropout {RATE:g} for 100 epochs; an "
+               f"ensemble of {MEMBERS} independently initialized networks at equal compute ({EPOCHS // MEMBERS} epochs "
+               f"each) and at {MEMBERS}× the compute (100 epochs each). The dropout network predicts in one pass "
                "(dropout off, the weight-scaling rule) and as the average of 50 Monte Carlo passes with dropout on.",
     look="Compare the dropout bars with the ensemble bar. Training with dropout samples a different thinned network "
          "at every step, and all of them share weights; at prediction the full network with scaled activations "

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from reglab.lessons.common import FEW_EXAMPLES, cell, floats
+from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.plots import heatmap_panels
@@ -54,7 +54,7 @@ def run(lab: Lab) -> Outcome:
     grids = {}
     for data, options in FEW_EXAMPLES:
         labels = [_label(a, b) for a in L2 for b in RATES]
-        runs = lab.train(lab.data(data, **options), [_spec(a, b) for a in L2 for b in RATES], epochs=lab.epochs(150))
+        runs = lab.train(lab.data(data, **options), [_spec(a, b) for a in L2 for b in RATES], epochs=lab.epochs(EPOCHS))
         loss = {label: floats(runs.metric(label, "val_loss")) for label in labels}
         numbers[data] = {"val_loss": loss}
         grids[data] = np.array([[np.mean(loss[_label(a, b)]) for b in RATES] for a in L2])
@@ -76,7 +76,7 @@ LESSON = Lesson(
     claim="Dropout can be particularly effective when used in conjunction with L2 regularization, as it can help to "
           "prevent the model from relying too heavily on any individual feature, even those with very small weights.",
     sources=("000",),
-    experiment=f"On moons and circles (40 training rows), 150 epochs: every pair of L2 strength "
+    experiment=f"On moons and circles (40 training rows), 100 epochs: every pair of L2 strength "
                f"({', '.join(f'{a:g}' for a in L2)}) and dropout rate ({', '.join(f'{b:g}' for b in RATES)}), same seeds.",
     look="Find the framed cell. If it lies inside the grid (both L2 and dropout on), the pair beats each technique "
          "alone; if it lies on the top row or left column, one technique alone was enough at these strengths. The "

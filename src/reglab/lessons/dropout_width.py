@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from reglab.lessons.common import FEW_EXAMPLES, cell, floats
+from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.plots import line_panels
@@ -46,7 +46,7 @@ def run(lab: Lab) -> Outcome:
         gain, plain, dropped = {}, {}, {}
         for width in WIDTHS:
             hidden = f"hidden={width}x{width}"
-            runs = lab.train(ds, [f"{width}:{hidden}", f"{width} dropout:{hidden},dropout={RATE:g}"], epochs=lab.epochs(150))
+            runs = lab.train(ds, [f"{width}:{hidden}", f"{width} dropout:{hidden},dropout={RATE:g}"], epochs=lab.epochs(EPOCHS))
             plain[str(width)] = floats(runs.metric(f"{width}", "val_loss"))
             dropped[str(width)] = floats(runs.metric(f"{width} dropout", "val_loss"))
             gain[str(width)] = [a - b for a, b in zip(plain[str(width)], dropped[str(width)])]
@@ -67,7 +67,7 @@ LESSON = Lesson(
     claim="Due to these reasons, dropout is usually preferred when we have a large neural network structure in order "
           "to introduce more randomness.",
     sources=("002",),
-    experiment=f"On moons and circles (40 training rows), 150 epochs: two hidden layers of {', '.join(map(str, WIDTHS))} "
+    experiment=f"On moons and circles (40 training rows), 100 epochs: two hidden layers of {', '.join(map(str, WIDTHS))} "
                f"units, each without and with dropout {RATE:g}, same seeds.",
     look="Follow the line from the narrow network to the wide one. A narrow network has little capacity to spare: "
          "dropping 30% of its few units makes it underfit, and the gain is small or negative. A wide network "

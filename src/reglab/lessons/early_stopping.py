@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from reglab.figures._style import new_figure, panel_width, styled, variant_colors
-from reglab.lessons.common import FEW_EXAMPLES, cell, floats
+from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab, Runs
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.verdict import AGREE, Finding, Verdict, over_conditions
@@ -102,7 +102,7 @@ def plot_stops(runs_by_data: dict[str, Runs]) -> Figure:
 
 
 def run(lab: Lab) -> Outcome:
-    epochs = lab.epochs(150)
+    epochs = lab.epochs(EPOCHS)
     variants = ["baseline", *(f"{_label(p)}:early_stopping={p}" for p in PATIENCES)]
     numbers, trained = {}, {}
     table = [["data set", "patience", "stopped epoch", "restored epoch", "baseline's best epoch", "epochs saved",
@@ -128,7 +128,7 @@ LESSON = Lesson(
     title="Early stopping stops when the validation loss stops improving",
     claim="Early Stopping: Stops training when validation loss stops improving.",
     sources=("003",),
-    experiment=f"On moons and circles (40 training rows), 150 epochs: the baseline against early stopping with "
+    experiment=f"On moons and circles (40 training rows), 100 epochs: the baseline against early stopping with "
                f"patience {' and '.join(map(str, PATIENCES))} (Keras' rule, best weights restored), same seeds.",
     look="The dot should sit at the bottom of the validation curve and the cross a patience later. With a short "
          "patience, a dip in a noisy curve can look like the minimum and training stops too soon; with a long one it "

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from reglab.lessons.common import cell, floats
+from reglab.lessons.common import EPOCHS, cell, floats
 from reglab.lessons.lab import Lab, Runs
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.plots import bar_panels
@@ -82,7 +82,7 @@ def _experiment(lab: Lab) -> dict[str, Any]:
     numbers = {}
     for data, options in DATA:
         ds = lab.data("classification", **options)
-        runs = lab.train(ds, _variants(), epochs=lab.epochs(150))
+        runs = lab.train(ds, _variants(), epochs=lab.epochs(EPOCHS))
         numbers[data] = _measure(runs, ds.informative_features)
     return numbers
 
@@ -170,7 +170,7 @@ def run_selection(lab: Lab) -> Outcome:
 
 
 EXPERIMENT = ("Two make_classification data sets (3 of 10 and 5 of 20 columns informative, no redundant ones, 200 "
-              f"training rows), the seed network for 150 epochs: no L1, gradient L1 (l1={STRENGTH:g}) and proximal L1 "
+              f"training rows), the seed network for 100 epochs: no L1, gradient L1 (l1={STRENGTH:g}) and proximal L1 "
               f"(prox={STRENGTH:g}, a soft-threshold step after each update), each under Adam (lr 0.01) and SGD "
               "(lr 0.01, momentum 0.9).")
 

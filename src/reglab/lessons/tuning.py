@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reglab.lessons.common import FEW_EXAMPLES, cell
+from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell
 from reglab.lessons.lab import Lab
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.verdict import Finding, Verdict, over_conditions
@@ -52,7 +52,7 @@ def run(lab: Lab) -> Outcome:
         ds = lab.data(data, **options)
         numbers[data] = {}
         grids = {param: [base.replace(**get_param(param).changes(v, base)) for v in values] for param, values in GRIDS.items()}
-        runs = lab.train(ds, [v for variants in grids.values() for v in variants], epochs=lab.epochs(150))  # one batch
+        runs = lab.train(ds, [v for variants in grids.values() for v in variants], epochs=lab.epochs(EPOCHS))  # one batch
         for param, values in GRIDS.items():
             points = [run for variant in grids[param] for run in runs[variant.label]]
             result = analyse(ds, (get_param(param),), (values,), base, tuple(lab.seeds), points)
@@ -79,7 +79,7 @@ LESSON = Lesson(
     claim="However, it is important to tune the regularization strengths and dropout rates carefully to avoid "
           "underfitting or overfitting.",
     sources=("000",),
-    experiment="On moons and circles (40 training rows), 150 epochs: L2 from 1e-5 to 1 (6 values, log scale) and "
+    experiment="On moons and circles (40 training rows), 100 epochs: L2 from 1e-5 to 1 (6 values, log scale) and "
                "dropout from 0 to 0.8, same seeds; the sweep's one-standard-error rule picks a value.",
     look="Read each validation curve from left to right. On the left the training loss is far below the validation "
          "loss: overfitting. On the right both losses rise together: the penalty or the dropout is so strong the "

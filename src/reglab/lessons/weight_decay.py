@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from reglab.lessons.common import FEW_EXAMPLES, cell, floats
+from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell, floats
 from reglab.lessons.lab import Lab, Runs
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.measures import relative_difference
@@ -80,7 +80,7 @@ def run(lab: Lab) -> Outcome:
     table = [["data set", "optimizer", "‖w(L2 λ) − w(decay 2λ)‖/‖w‖", "‖w(L2 λ) − w(decay λ)‖/‖w‖",
               "‖w‖ L2 λ", "‖w‖ decay 2λ", "val loss L2 λ", "val loss decay 2λ"]]
     for data, options in FEW_EXAMPLES:
-        runs = lab.train(lab.data(data, **options), _variants(), epochs=lab.epochs(150))
+        runs = lab.train(lab.data(data, **options), _variants(), epochs=lab.epochs(EPOCHS))
         numbers[data] = _measure(runs)
         for name, m in numbers[data].items():
             table.append([data, name, cell(m["factor_2"], ".1e"), cell(m["factor_1"], ".1e"), cell(m["norm"]["L2 λ"], ".3f"),
@@ -103,7 +103,7 @@ LESSON = Lesson(
     claim="L2 regularization is also known as weight decay as it forces the weights to decay towards zero "
           "(but not exactly zero).",
     sources=("002", "003"),
-    experiment=f"On moons and circles (40 training rows), 150 epochs: an L2 penalty λ = {STRENGTH:g} (loss + λ·Σw²) "
+    experiment=f"On moons and circles (40 training rows), 100 epochs: an L2 penalty λ = {STRENGTH:g} (loss + λ·Σw²) "
                f"against decoupled weight decay 2λ and λ (w ← w − lr·wd·w before each step, as AdamW), under SGD "
                "without momentum (lr 0.05), SGD with momentum 0.9 (lr 0.01) and Adam (lr 0.01), same seeds, same "
                "initial weights, same minibatches. Measured: the relative distance between the final weights.",
