@@ -207,3 +207,13 @@ def test_every_claim_is_quoted_word_for_word() -> None:
     for lesson in LESSONS.values():
         claim = " ".join(lesson.claim.split())
         assert any(claim in texts[s] for s in lesson.sources), f"{lesson.name}: the claim is not in {lesson.source_files}"
+
+
+def test_bar_panels_name_each_bar_by_its_own_label() -> None:
+    from reglab.lessons.plots import bar_panels
+
+    figure = bar_panels({"data": {"small": [1.0, 1.0], "large": [5.0, 5.0], "middle": [3.0, 3.0]}}, "value")
+    ax = figure.axes[0]
+    width_at = {round(bar.get_y() + bar.get_height() / 2): bar.get_width() for bar in ax.patches}
+    label_at = {round(tick.get_position()[1]): tick.get_text() for tick in ax.get_yticklabels()}
+    assert {label_at[y]: width_at[y] for y in width_at} == {"small": 1.0, "large": 5.0, "middle": 3.0}

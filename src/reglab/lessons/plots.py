@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from reglab.figures._bars import metric_bars
+from reglab.figures._bars import label_rows, metric_bars
 from reglab.figures._style import new_figure, panel_width, styled, variant_colors, wrap
 
 PerSeed = Sequence[float]
@@ -35,7 +35,7 @@ def bar_panels(panels: Panels, xlabel: str, *, fmt: str = ".3f", log: bool = Fal
     for ax, (name, bars) in zip(axes, panels.items()):
         groups = {label: list(values) for label, values in bars.items()}
         metric_bars(ax, groups, colors, lambda values: _finite(values), fmt=fmt)
-        ax.set_yticklabels([wrap(label, 22) for label in groups][::-1])
+        label_rows(ax, list(groups), colors, [wrap(label, 22) for label in groups])
         ax.set_title(name)
         ax.set_xlabel(xlabel)
         if log:
