@@ -15,8 +15,10 @@ import pytest
 from conftest import invoke
 from test_report_browser import ARTIFACTS, browser  # noqa: F401  (the Chromium fixture)
 
-from reglab.lessons import LESSONS, Lab, get_lesson, run_lessons
-from reglab.lessons.runner import LessonsRun, rebuild_lessons
+from reglab.experiments.lesson_lab import Lab
+from reglab.experiments.lessons import LessonsRun, run_lessons
+from reglab.experiments.reading import rebuild_report
+from reglab.lessons import LESSONS, get_lesson
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -33,7 +35,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory, runner) -> Ran:
     out = tmp_path_factory.mktemp("lessons") / "out"
     result = invoke(runner, ["lessons", "--quick", "--seeds", "2", "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.stderr
-    again = rebuild_lessons(out)  # every run from the store, the report written again
+    again = rebuild_report(out, log=None)  # the lessons kind: every run from the store, the report written again
     return Ran(out, result.stdout, again)
 
 
@@ -51,9 +53,12 @@ def test_a_second_run_trains_nothing(ran: Ran) -> None:
     assert same["overfitting"].verdict == ran.run["overfitting"].verdict
 
 
-def test_rebuild_needs_a_lessons_store(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="No such directory"):
-        rebuild_lessons(tmp_path / "nothing")
+def test_report_and_export_of_a_lessons_directory(ran: Ran, runner) -> None:
+    again = invoke(runner, ["report", str(ran.out)])
+    assert again.exit_code == 0, again.stderr
+    assert f"report: {ran.out / 'index.html'}" in again.stdout and "(0 runs trained" in again.stdout
+    export = invoke(runner, ["export", str(ran.out)])
+    assert export.exit_code == 2 and "picks no model to export" in export.stderr
 
 
 @pytest.mark.parametrize("name", list(LESSONS))

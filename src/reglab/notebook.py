@@ -20,8 +20,8 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from reglab.figures import DPI
-from reglab.report.html import _cell  # the report's "mean ± std" cell
+from reglab.outputs.figures import DPI
+from reglab.outputs.report.html import _cell  # the report's "mean ± std" cell
 
 NOTEBOOK_CSS = (
     ".reglab table{border-collapse:collapse;font-size:.9em;margin:.4em 0}"

@@ -11,15 +11,17 @@ changes.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from reglab.lessons.common import FEW_EXAMPLES, cell, floats
-from reglab.lessons.lab import Lab
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.plots import bar_panels
 from reglab.lessons.verdict import Finding, Verdict, over_conditions
+
+if TYPE_CHECKING:  # the Lab lives with the lessons kind (reglab.experiments), which imports this package
+    from reglab.experiments.lesson_lab import Lab
 
 LEARNING_RATES = (0.001, 0.01, 0.1)
 INIT_SCALES = (0.25, 1.0, 4.0)

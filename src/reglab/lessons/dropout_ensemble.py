@@ -11,16 +11,18 @@ weight scaling).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell, floats
-from reglab.lessons.lab import Lab
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.measures import log_loss, mc_dropout, member_predictions
 from reglab.lessons.plots import bar_panels
 from reglab.lessons.verdict import Finding, Verdict, over_conditions, paired
+
+if TYPE_CHECKING:  # the Lab lives with the lessons kind (reglab.experiments), which imports this package
+    from reglab.experiments.lesson_lab import Lab
 
 MEMBERS = 5
 RATE = 0.3

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell, floats
-from reglab.lessons.lab import Lab
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.plots import line_panels
 from reglab.lessons.verdict import AGREE, Finding, Verdict, over_conditions, share_positive
+
+if TYPE_CHECKING:  # the Lab lives with the lessons kind (reglab.experiments), which imports this package
+    from reglab.experiments.lesson_lab import Lab
 
 WIDTHS = (8, 32, 128)
 RATE = 0.3

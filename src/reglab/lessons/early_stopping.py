@@ -8,16 +8,18 @@ curve says where the minimum really was, and what stopping cost or saved.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from reglab.figures._style import new_figure, panel_width, styled, variant_colors
 from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell, floats
-from reglab.lessons.lab import Lab, Runs
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.verdict import AGREE, Finding, Verdict, over_conditions
+
+if TYPE_CHECKING:  # the Lab lives with the lessons kind (reglab.experiments), which imports this package
+    from reglab.experiments.lesson_lab import Lab, Runs
 
 PATIENCES = (5, 20)
 REGRET = 0.05

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from reglab.lessons.verdict import DOES_NOT_HOLD, HOLDS, HOLDS_ONLY_WHEN
 from reglab.notebook import LEFT, figure_html, table_html
-from reglab.report.page import page
-from reglab.results_file import reglab_version
+from reglab.outputs.report.page import page
+from reglab.version import reglab_version
 
 if TYPE_CHECKING:
     from reglab.lessons.lesson import LessonFigure, LessonResult

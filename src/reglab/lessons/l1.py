@@ -7,17 +7,19 @@ informative columns, the baseline, gradient L1 (``l1``) and proximal L1
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from reglab.lessons.common import EPOCHS, cell, floats
-from reglab.lessons.lab import Lab, Runs
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.plots import bar_panels
 from reglab.lessons.verdict import AGREE, Finding, Verdict, over_conditions, paired
 from reglab.run import Run
 from reglab.sweeps.selection import feature_norms, first_layer
+
+if TYPE_CHECKING:  # the Lab lives with the lessons kind (reglab.experiments), which imports this package
+    from reglab.experiments.lesson_lab import Lab, Runs
 
 STRENGTH = 3e-3
 SOME_ZEROS = 0.01

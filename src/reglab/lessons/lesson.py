@@ -4,7 +4,7 @@ Each lesson module (``reglab/lessons/<name>.py``) declares one :class:`Lesson`:
 
 * ``claim``: a sentence quoted from the seed course notes, ``sources``: the
   seed files it comes from (:data:`SEED_FILES`);
-* ``run(lab)``: the experiment, trained through the :class:`~reglab.lessons.lab.Lab`
+* ``run(lab)``: the experiment, trained through the :class:`~reglab.experiments.lesson_lab.Lab`
   (paired comparisons on at least two data sets and every seed of the lab),
   giving an :class:`Outcome`: the measured numbers, a table of them and the
   figures;
@@ -22,13 +22,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
 
-from reglab.lessons.lab import Lab
 from reglab.lessons.verdict import Verdict
 from reglab.notebook import png_bytes
+
+if TYPE_CHECKING:  # the Lab lives with the lessons kind (reglab.experiments), which imports this package
+    from reglab.experiments.lesson_lab import Lab
 
 SEED_FILES = {
     "000": "000_935791cbc9832bcb.txt",
@@ -123,7 +125,7 @@ class LessonResult:
 
     def save_figures(self, directory: Path) -> None:
         """Write each figure as ``directory/<lesson>-<figure>.png``."""
-        from reglab.lessons.files import write_bytes
+        from reglab.outputs.files import write_bytes
 
         for figure in self.outcome.figures:
             path = directory / f"{self.lesson.name}-{figure.name}.png"

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from reglab.analysis.verdicts import diagnose_curves
 from reglab.figures import plot_loss_curves
 from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell, floats
-from reglab.lessons.lab import Lab
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.verdict import AGREE, Finding, Verdict, over_conditions, paired
+
+if TYPE_CHECKING:  # the Lab lives with the lessons kind (reglab.experiments), which imports this package
+    from reglab.experiments.lesson_lab import Lab
 
 BASELINE = "baseline"
 CURES = {"L2 1e-3": "l2=1e-3", "dropout 0.3": "dropout=0.3"}

@@ -8,15 +8,17 @@ the one-standard-error choice and the over/underfitting regions of
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell
-from reglab.lessons.lab import Lab
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.verdict import Finding, Verdict, over_conditions
 from reglab.sweeps import analyse, get_param
 from reglab.sweeps.figures import plot_validation_curve
 from reglab.variant import Variant
+
+if TYPE_CHECKING:  # the Lab lives with the lessons kind (reglab.experiments), which imports this package
+    from reglab.experiments.lesson_lab import Lab
 
 GRIDS = {"l2": (1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0), "dropout": (0.0, 0.2, 0.4, 0.6, 0.8)}
 

@@ -11,16 +11,18 @@ the running gradient size like every gradient, while decoupled decay
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell, floats
-from reglab.lessons.lab import Lab, Runs
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.measures import relative_difference
 from reglab.lessons.plots import bar_panels
 from reglab.lessons.verdict import Finding, Verdict, over_conditions
+
+if TYPE_CHECKING:  # the Lab lives with the lessons kind (reglab.experiments), which imports this package
+    from reglab.experiments.lesson_lab import Lab, Runs
 
 STRENGTH = 5e-3
 EQUAL = 1e-3

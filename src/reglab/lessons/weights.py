@@ -8,17 +8,19 @@ over the validation rows (:func:`reglab.lessons.measures.input_sensitivity`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from reglab.figures import plot_decision_boundaries
 from reglab.lessons.common import EPOCHS, FEW_EXAMPLES, cell, floats
-from reglab.lessons.lab import Lab, Runs
 from reglab.lessons.lesson import Lesson, LessonFigure, Outcome
 from reglab.lessons.measures import input_sensitivity, spectral_bound
 from reglab.lessons.plots import line_panels, scatter_panels
 from reglab.lessons.verdict import Finding, Verdict, decreasing, over_conditions, rank_correlation
+
+if TYPE_CHECKING:  # the Lab lives with the lessons kind (reglab.experiments), which imports this package
+    from reglab.experiments.lesson_lab import Lab, Runs
 
 L2_GRID = (0.0, 1e-4, 1e-3, 1e-2)
 OTHERS = {"dropout 0.3": "dropout=0.3", "max-norm 1": "max_norm=1", "weight decay 0.1": "weight_decay=0.1",

@@ -1,6 +1,7 @@
-"""`run_lessons`: run the lessons asked for and write ``index.html``, ``lessons.json`` and the figures.
+"""The ``lessons`` kind of experiment: run the lessons of :mod:`reglab.lessons`, write ``index.html``,
+``lessons.json`` and the figures, and read them back (``reglab report DIR``).
 
-    from reglab.lessons import run_lessons
+    from reglab.experiments.lessons import run_lessons      # also reglab.run_lessons
     result = run_lessons(["l1-sparsity"], seeds=5, out_dir="lessons-out")
     result.results[0].verdict.text          # 'holds only when the form is proximal L1'
     result                                   # in a notebook: the index, verdicts, tables and figures
@@ -19,12 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reglab.errors import ReglabError
-from reglab.lessons.files import write_text
-from reglab.lessons.lab import KIND, Lab, Log, _stderr
+from reglab.experiments.kinds import Log, StoredExperiment, stderr_log
+from reglab.experiments.lesson_lab import KIND, Lab
 from reglab.lessons.lesson import LessonResult
 from reglab.lessons.registry import LESSONS, get_lesson
-from reglab.results_file import reglab_version
-from reglab.store import now
+from reglab.outputs.files import make_directory, write_bytes, write_text
+from reglab.store import ExperimentRecord, now
+from reglab.variant import Variant
+from reglab.version import reglab_version
 
 INDEX_FILE = "index.html"
 JSON_FILE = "lessons.json"
@@ -85,8 +88,8 @@ def run_lessons(
     out_dir: str | Path | None = "lessons-out",
     quick: bool = False,
     progress: bool = True,
-    log: Log | None = _stderr,
-    stored_only: bool = False,
+    log: Log | None = stderr_log,
+    stored_in: str | Path | None = None,
 ) -> LessonsRun:
     """Run lessons (default: all) and, with ``out_dir``, write their report.
 
@@ -98,7 +101,8 @@ def run_lessons(
         quick: small sizes (a few dozen epochs) for tests and notebooks; the rules are the same.
         progress: show the training progress bar.
         log: where status lines go (``lesson 2/12: l1-sparsity``); ``None`` for silence.
-        stored_only: train nothing; every run must be in ``out_dir``'s store (:func:`rebuild_lessons`).
+        stored_in: train nothing: read every run from this directory's store (``reglab report``);
+            a missing run is an error.
 
     Raises:
         ReglabError: an unknown lesson, bad seeds, an unusable ``out_dir``.
@@ -107,7 +111,10 @@ def run_lessons(
     chosen = lesson_names(names)
     seed_values = seed_list(seeds)
     say = log or (lambda _: None)
-    lab = Lab(seed_values, out=out_dir, quick=quick, progress=progress, log=log, names=chosen, stored_only=stored_only)
+    if stored_in is not None:
+        lab = Lab(seed_values, out=stored_in, quick=quick, progress=False, log=log, names=chosen, stored_only=True)
+    else:
+        lab = Lab(seed_values, out=out_dir, quick=quick, progress=progress, log=log, names=chosen)
     start = time.perf_counter()
     results = []
     for number, name in enumerate(chosen, 1):
@@ -120,26 +127,6 @@ def run_lessons(
     if out_dir is not None:
         write_outputs(run, Path(out_dir))
     return run
-
-
-def rebuild_lessons(out_dir: str | Path, *, log: Log | None = None) -> LessonsRun:
-    """The newest ``reglab lessons`` of ``out_dir`` again from its stored runs: its report written anew, nothing trained.
-
-    Raises:
-        ReglabError: no store or no lessons recorded in ``out_dir``, or runs missing (an interrupted run).
-    """
-    from reglab.store import RunStore
-
-    out = Path(out_dir)
-    if not out.is_dir():
-        raise ReglabError(f"No such directory: '{out}'. Give the --out directory of an earlier `reglab lessons`.")
-    with RunStore.open(out, create=False) as store:
-        record = store.last_experiment()
-    if record is None or record.kind != KIND:
-        raise ReglabError(f"The run store in '{out}' records no `reglab lessons` run last. Run `reglab lessons --out {out}` first.")
-    quick = bool(record.params and record.params[0].get("quick"))
-    return run_lessons(list(record.specs), seeds=list(record.seeds), out_dir=out, quick=quick, progress=False,
-                       log=log, stored_only=True)
 
 
 def command_line(names: Sequence[str], seeds: Sequence[int], out_dir: str | Path | None, quick: bool) -> str:
@@ -158,15 +145,65 @@ def command_line(names: Sequence[str], seeds: Sequence[int], out_dir: str | Path
     return shlex.join(parts)
 
 
-def write_outputs(run: LessonsRun, out: Path) -> None:
-    """``index.html`` (the index and one section per lesson), ``lessons.json`` and each figure as PNG."""
+def write_outputs(run: LessonsRun, out: Path) -> LessonsRun:
+    """``index.html`` (the index and one section per lesson), ``lessons.json`` and each figure as PNG, atomically."""
     from reglab.lessons.html import render_page
 
+    make_directory(out)
     for result in run.results:
-        result.save_figures(out)
-        run.figures += list(result.figure_paths.values())
+        for figure in result.outcome.figures:
+            path = write_bytes(out / f"{result.lesson.name}-{figure.name}.png", figure.png)
+            result.figure_paths[figure.name] = path
+            run.figures.append(path)
     document = {"schema": SCHEMA, "reglab_version": reglab_version(), "created": now(), "command": run.command,
                 "seconds": round(run.seconds, 1), "lessons": [r.to_dict() for r in run.results]}
     write_text(out / JSON_FILE, json.dumps(document, indent=1, allow_nan=True))
     run.out_dir = out
     run.index = write_text(out / INDEX_FILE, render_page(run.results, run.command, run.seconds))
+    return run
+
+
+class LessonsKind:
+    """The ``lessons`` kind of experiment (:class:`~reglab.experiments.kinds.ExperimentKind`).
+
+    Each training of a lesson records itself (its data set and variants, the
+    lessons asked for, the seeds, quick or not), so ``reglab report DIR``
+    finds the newest and runs the same lessons again from the stored runs.
+    """
+
+    name = KIND
+    noun = "lessons run"
+    result_type = LessonsRun
+
+    def variants(self, record: ExperimentRecord) -> list[Variant]:
+        return record.variant_objects()
+
+    def from_stored(self, stored: StoredExperiment, say: Log) -> LessonsRun:
+        """The lessons of the record again, every run read from the store; nothing trained, nothing written.
+
+        Raises:
+            ReglabError: a run is missing (an interrupted ``reglab lessons``).
+        """
+        record = stored.record
+        quick = bool(record.params and record.params[0].get("quick"))
+        return run_lessons(list(record.specs), seeds=list(record.seeds), out_dir=None, quick=quick, progress=False,
+                           log=say, stored_in=stored.out_dir)
+
+    def write(self, result: LessonsRun, out: Path) -> LessonsRun:
+        return write_outputs(result, out)
+
+    def summary_lines(self, result: LessonsRun) -> list[str]:
+        """One line per lesson with its verdict, the time and runs, the report path."""
+        width = max(len(r.lesson.name) for r in result.results)
+        lines = [f"{r.lesson.name:<{width}}  the claim {r.verdict.text}" for r in result.results]
+        return [*lines, "", f"{len(result.results)} lessons in {result.seconds:.0f} s ({result.trained} runs trained, "
+                f"{result.reused} reused)", f"report: {result.index}"]
+
+    def pick(self, stored: StoredExperiment) -> tuple[str, str]:
+        raise ReglabError(
+            f"'{stored.out_dir}' holds a `reglab lessons` run, which picks no model to export. Export from the "
+            "output directory of a `reglab compare` or `reglab sweep`."
+        )
+
+
+LESSONS_KIND = LessonsKind()

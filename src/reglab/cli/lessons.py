@@ -1,4 +1,4 @@
-"""The ``reglab lessons`` command (registered on the typer app by :mod:`reglab.cli`).
+"""``reglab lessons``: the claims of the seed notes, each tested by a paired experiment, with a verdict.
 
     reglab lessons                        # every lesson, report in lessons-out/index.html
     reglab lessons l1-sparsity --seeds 5
@@ -16,12 +16,15 @@ from typing import Annotated
 
 import typer
 
-from reglab.cli_support import user_errors
+from reglab.cli.app import app
+from reglab.cli.errors import echo_lines, user_errors
+from reglab.cli.options import QuietOption
 
 DEFAULT_OUT = Path("lessons-out")
 
 
-def lessons_command(
+@app.command()
+def lessons(
     names: Annotated[
         list[str] | None,
         typer.Argument(metavar="[LESSON]...", help="Lessons to run (see --list). Default: all of them.", show_default=False),
@@ -30,7 +33,7 @@ def lessons_command(
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory (created; runs stored there are reused).")] = DEFAULT_OUT,
     quick: Annotated[bool, typer.Option("--quick", help="Small sizes (a few epochs): checks that everything runs, not the claims.")] = False,
     list_: Annotated[bool, typer.Option("--list", help="List the lessons with their claims and exit.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Test the claims of the seed course notes: one paired experiment per claim, a verdict from a rule.
 
@@ -41,8 +44,8 @@ def lessons_command(
     --out/runs.sqlite, so an interrupted command resumes where it stopped.
     """
     with user_errors():
+        from reglab.experiments.lessons import LESSONS_KIND, run_lessons
         from reglab.lessons.registry import LESSONS
-        from reglab.lessons.runner import run_lessons
 
         if list_:
             width = max(len(name) for name in LESSONS)
@@ -51,9 +54,4 @@ def lessons_command(
             return
         log = None if quiet else (lambda line: typer.echo(line, err=True))
         run = run_lessons(names or None, seeds=seeds, out_dir=out, quick=quick, progress=not quiet, log=log)
-        width = max(len(r.lesson.name) for r in run.results)
-        for result in run.results:
-            typer.echo(f"{result.lesson.name:<{width}}  the claim {result.verdict.text}")
-        typer.echo("")
-        typer.echo(f"{len(run.results)} lessons in {run.seconds:.0f} s ({run.trained} runs trained, {run.reused} reused)")
-        typer.echo(f"report: {run.index}")
+        echo_lines(LESSONS_KIND.summary_lines(run))

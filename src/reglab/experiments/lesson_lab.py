@@ -1,41 +1,36 @@
-"""`Lab`: where a lesson trains: its seeds, its sizes and the run store.
+"""`Lab`: where a lesson of :mod:`reglab.lessons` trains: its seeds, its sizes and the run store.
 
 Every lesson trains through :meth:`Lab.train`, which hands the variants to
 the batched engine (:func:`reglab.train`) with all seeds at once, so for a
 given seed every variant of one architecture starts from the same weights
 and sees the same minibatches: each comparison is paired.  With an output
 directory, training goes through the store-aware path of ``compare``
-(:func:`reglab.experiment.train_stored`): a finished run is kept in
+(:func:`reglab.experiments.stored.train_stored`): a finished run is kept in
 ``OUT/runs.sqlite`` at once, an interrupted ``reglab lessons`` resumes, and
 a second run trains nothing.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from reglab.api import train
 from reglab.data import Dataset, load_dataset
 from reglab.errors import ReglabError
-from reglab.results_file import reglab_version
+from reglab.experiments.kinds import Log, stderr_log
+from reglab.experiments.stored import train_stored
 from reglab.run import Run
 from reglab.store import ExperimentRecord, now
 from reglab.variant import Variant, parse_variants
-
-Log = Callable[[str], None]
+from reglab.version import reglab_version
 
 QUICK_EPOCHS = 10
 """Epochs of every comparison in quick mode (tests, notebooks): enough to run everything, not to show the claims."""
 
 KIND = "lessons"
 """The experiment kind recorded in the run store."""
-
-
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 class Runs:
@@ -75,7 +70,7 @@ class Lab:
 
     def __init__(
         self, seeds: Sequence[int] = (0, 1, 2), *, out: str | Path | None = None, quick: bool = False,
-        progress: bool = True, log: Log | None = _stderr, names: Sequence[str] = (), stored_only: bool = False,
+        progress: bool = True, log: Log | None = stderr_log, names: Sequence[str] = (), stored_only: bool = False,
     ) -> None:
         self.seeds = [int(s) for s in seeds]
         if len(self.seeds) < 2 or len(set(self.seeds)) != len(self.seeds) or min(self.seeds) < 0:
@@ -144,8 +139,6 @@ class Lab:
             runs = self._stored(ds, parsed)
             self.reused += len(runs)
         else:
-            from reglab.experiment import train_stored
-
             runs, trained = train_stored(ds, parsed, self.seeds, self.out, self.record(ds, parsed), progress=self.progress,
                                          say=self._resume_only)
             self.trained += trained
