@@ -6,6 +6,7 @@
     runs[1].history["val_loss"], runs[1].metrics, runs[1].module()
     result = reglab.compare(ds, ["baseline", "l1=0.001"], out_dir="reglab-out")    # + report.html
     result = reglab.sweep(ds, "l2", "1e-5:1:log9", out_dir="sweep-out")
+    lessons = reglab.run_lessons(["l1-sparsity"], out_dir="lessons-out")            # the seed notes' claims
 
 The names below load on first use (PEP 562), so ``import reglab.cli`` (and
 ``reglab --help``) does not import torch.
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from reglab.data import Dataset, dataset_catalog, load_dataset
     from reglab.errors import ReglabError
     from reglab.experiments.compare import compare
+    from reglab.experiments.lessons import run_lessons
     from reglab.experiments.sweep import sweep
     from reglab.tune import tune
     from reglab.run import Run
@@ -33,7 +35,8 @@ __version__ = reglab_version()
 _PUBLIC = {
     "PARAMETERS": "reglab.variant", "Dataset": "reglab.data", "ReglabError": "reglab.errors", "Run": "reglab.run",
     "Variant": "reglab.variant", "compare": "reglab.experiments.compare", "dataset_catalog": "reglab.data",
-    "load_dataset": "reglab.data", "sweep": "reglab.experiments.sweep", "train": "reglab.api", "tune": "reglab.tune",
+    "load_dataset": "reglab.data", "run_lessons": "reglab.experiments.lessons", "sweep": "reglab.experiments.sweep",
+    "train": "reglab.api", "tune": "reglab.tune",
 }
 """Each public name and the module that defines it."""
 

@@ -12,7 +12,7 @@
   Ctrl-C exit 130; :mod:`~reglab.cli.options`: the options several commands share (data set, compute).
 * one module per command: :mod:`~reglab.cli.compare`, :mod:`~reglab.cli.report`, :mod:`~reglab.cli.export`,
   :mod:`~reglab.cli.datasets`, :mod:`~reglab.cli.presets`, :mod:`~reglab.cli.sweep`, :mod:`~reglab.cli.tune`,
-  :mod:`~reglab.cli.explore`.
+  :mod:`~reglab.cli.explore`, :mod:`~reglab.cli.lessons`.
 
 A new command is one module that declares ``@app.command()`` with the shared
 option types and is imported below.  Command modules import typer and
@@ -24,7 +24,7 @@ command that reads an output directory of any kind goes through
 """
 
 # each module registers its command; `reglab --help` lists them in this order
-from reglab.cli import compare, report, export, datasets, presets, sweep, tune, explore  # noqa: F401, I001
+from reglab.cli import compare, report, export, datasets, presets, sweep, tune, explore, lessons  # noqa: F401, I001
 from reglab.cli.app import app
 
 

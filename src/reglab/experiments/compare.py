@@ -69,6 +69,12 @@ class CompareResult:
     missing: list[tuple[str, int]] = field(default_factory=list)
     recommendation: Any = None
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the verdicts, the pick, the table and the figures (:func:`reglab.notebook.compare_html`)."""
+        from reglab.notebook import compare_html
+
+        return compare_html(self)
+
 
 def compare(
     dataset: Dataset | str,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from reglab.errors import ReglabError
 from reglab.experiments.compare import COMPARE
 from reglab.experiments.kinds import ExperimentKind
+from reglab.experiments.lessons import LESSONS_KIND
 from reglab.experiments.sweep import SWEEP
 from reglab.experiments.tune import TUNE
 from reglab.store import ExperimentRecord
 
-KINDS: dict[str, ExperimentKind] = {kind.name: kind for kind in (COMPARE, SWEEP, TUNE)}
+KINDS: dict[str, ExperimentKind] = {kind.name: kind for kind in (COMPARE, SWEEP, TUNE, LESSONS_KIND)}
 """Every kind of experiment by its name (the ``kind`` its records carry)."""
 
 

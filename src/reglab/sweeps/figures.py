@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -27,8 +28,10 @@ from matplotlib.patches import Patch, Rectangle
 from reglab.figures import plot_dataset, plot_decision_boundaries
 from reglab.figures._style import loss_name, new_figure, score_key, styled
 from reglab.outputs.figures import FigureSpec
-from reglab.sweeps.result import SweepResult
 from reglab.sweeps.selection import ABSOLUTE_FLOOR, RELATIVE_THRESHOLD
+
+if TYPE_CHECKING:  # annotations only: the result class imports these modules to display itself
+    from reglab.sweeps.result import SweepResult
 
 TRAIN_COLOR, VAL_COLOR = "#1f77b4", "#d62728"
 CHOSEN_COLOR, BEST_COLOR = "#2e7d4f", "#3a3a3a"

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reglab.analysis import Stat
 from reglab.analysis.summary import align_table
@@ -39,7 +39,10 @@ from reglab.outputs.report.page import figures_section, footer, page, take_away
 from reglab.outputs.results_json import results_document, strict_json
 from reglab.store import ExperimentRecord, now
 from reglab.sweeps.figures import SWEEP_FIGURES
-from reglab.sweeps.result import SweepResult
+
+if TYPE_CHECKING:  # annotations only: the result class imports these modules to display itself
+    from reglab.sweeps.result import SweepResult
+
 RULE = ("one-standard-error rule: the strongest regularization whose mean validation loss (over seeds) is at most "
         "the lowest mean validation loss plus its standard error (std / sqrt(seeds))")
 STAT_KEYS = ("train_loss", "val_loss", "test_loss", "train_acc", "val_acc", "test_acc", "train_r2", "val_r2", "test_r2",

@@ -185,6 +185,12 @@ class SweepResult:
             out["majority"] = score_selection(out["kept"], scores[0].informative)
         return out
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the choice, the table and the validation curve (:func:`reglab.sweeps.notebook.sweep_html`)."""
+        from reglab.sweeps.notebook import sweep_html
+
+        return sweep_html(self)
+
     def choice_line(self) -> str:
         """The final line of the command: the chosen value and why."""
         chosen, best = self.chosen_point, self.best_point
