@@ -164,7 +164,8 @@ def test_full_length_run_has_no_early_stopping_note() -> None:
 # -- on runs --------------------------------------------------------------------------
 def scripted_run(label: str, seed: int, train: list[float], val: list[float], *, diverged: bool = False, **settings) -> Run:
     history = {"train_loss": list(train), "val_loss": list(val), "val_acc": [0.9] * len(val)}
-    metrics = {"diverged": float(diverged), "val_loss": val[-1], "train_loss": train[-1]}
+    best_epoch = float(np.argmin(np.where(np.isfinite(val), val, np.inf)) + 1)  # as early stopping with min_delta=0 finds it
+    metrics = {"diverged": float(diverged), "val_loss": val[-1], "train_loss": train[-1], "best_epoch": best_epoch}
     return Run(Variant(name=label, **settings), seed, history, metrics, "binary", Architecture(2, (4,), 1), [])
 
 

@@ -10,7 +10,12 @@ import pytest
 
 import reglab
 from conftest import TINY_ARGS, Compared, invoke
-from reglab.engine.checkpoint import GroupCheckpoint, GroupState
+from reglab.api import build_pieces
+from reglab.engine.checkpoint import GroupCheckpoint, state_from_bytes, state_to_bytes
+from reglab.engine.evaluation import Split
+from reglab.engine.plan import Group, RunSpec, make_groups
+from reglab.engine.state import StateMismatch
+from reglab.engine.trainer import GroupSetup, end_epoch, start, train_epoch
 from reglab.store import RunStore
 from reglab.variant import Variant
 
@@ -81,19 +86,38 @@ def test_a_resumed_group_ends_exactly_as_an_uninterrupted_one(moons, specs) -> N
             np.testing.assert_array_equal(got, want)
 
 
-def test_group_state_round_trips_through_bytes() -> None:
+def _group(moons, specs: list[str]) -> Group:
+    specs_ = [RunSpec(variant, 0, i) for i, variant in enumerate(_variants(specs))]
+    (group,) = make_groups(specs_, moons.n_features, moons.n_outputs)
+    return group
+
+
+def test_the_training_state_round_trips_through_bytes(moons) -> None:
     import torch
 
-    state = GroupState(
-        epoch=3, tensors=[torch.randn(2, 3)], snapshot=[torch.randn(2, 3)], optimizer={"t": torch.tensor(7)},
-        generators=[torch.Generator().manual_seed(1).get_state()], callbacks=[{"wait": torch.zeros(2)}],
-        active=torch.tensor([True, False]), diverged=torch.tensor([False, False]), stopped_epoch=torch.tensor([12, 3]),
-        history={"val_loss": torch.full((12, 2), 0.5)},
-    )
-    back = GroupState.from_bytes(state.to_bytes())
-    assert back.epoch == 3 and int(back.optimizer["t"]) == 7
-    assert torch.equal(back.tensors[0], state.tensors[0]) and torch.equal(back.history["val_loss"], state.history["val_loss"])
-    assert torch.equal(back.generators[0], state.generators[0])
+    group = _group(moons, ["baseline", "early_stopping=2"])
+    splits = {name: Split.of(getattr(moons, f"X_{name}"), getattr(moons, f"y_{name}"), moons.task) for name in ("train", "val")}
+    state = start(group, build_pieces(group))
+    setup = GroupSetup.of(group, splits, moons.task, state)
+    for _ in range(3):
+        end_epoch(state, setup, train_epoch(state, setup))
+    back = start(group, build_pieces(group))
+    back.load_state_dict(state_from_bytes(state_to_bytes(state.state_dict())))
+    assert back.epoch == 3 and back.optimizer.t == state.optimizer.t > 0
+    assert all(torch.equal(a, b) for a, b in zip(back.net.tensors(), state.net.tensors()))
+    assert torch.allclose(back.history["val_loss"], state.history["val_loss"], rtol=0, atol=0, equal_nan=True)
+    assert all(torch.equal(a.get_state(), b.get_state()) for a, b in zip(back.generators, state.generators))
+    assert torch.equal(back.callbacks[0].best_epoch, state.callbacks[0].best_epoch)
+    assert state_from_bytes(b"not a checkpoint") is None
+
+
+def test_a_state_of_another_group_is_refused_whole(moons) -> None:
+    group, other_group = _group(moons, ["baseline", "l1=1e-3"]), _group(moons, ["baseline", "early_stopping=2"])
+    state, other = start(group, build_pieces(group)), start(other_group, build_pieces(other_group))
+    with pytest.raises(StateMismatch):  # one callback saved, none here
+        state.load_state_dict(other.state_dict())
+    with pytest.raises(StateMismatch):
+        state.load_state_dict({**state.state_dict(), "format": 1})
 
 
 def test_the_store_keys_a_checkpoint_by_data_runs_and_order(tmp_path: Path, moons) -> None:

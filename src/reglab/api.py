@@ -13,7 +13,8 @@ from reglab.arguments import dataset_argument
 from reglab.callbacks import build_callbacks
 from reglab.engine.checkpoint import EVERY_S, CheckpointStorage, GroupCheckpoint
 from reglab.engine.plan import Group, RunSpec, make_groups
-from reglab.engine.trainer import RunOutcome, Split, train_group
+from reglab.engine.outcome import RunOutcome
+from reglab.engine.trainer import CallbackFactory, Observe, Split, train_group
 from reglab.errors import ReglabError
 from reglab.parallel import EpochTicks, concurrency, epoch_queue
 from reglab.pieces.interface import Pieces
@@ -40,6 +41,8 @@ def train(
     checkpoint_every: float = EVERY_S,
     on_resume: Callable[[int], None] | None = None,
     executor: Executor | None = None,
+    callbacks: Sequence[CallbackFactory] = (),
+    observe: Observe | None = None,
 ) -> list[Run]:
     """Train every variant with every seed; return one :class:`Run` per pair.
 
@@ -75,6 +78,29 @@ def train(
             bar moves epoch by epoch for thread and process pools, a group at
             a time for other executors.  Use ``max_models`` to cut large
             groups into tasks.
+        callbacks: factories ``make(runs) -> Callback | None``, each called
+            once per group with that group's runs (a sequence of
+            :class:`~reglab.engine.plan.RunSpec`: ``variant``, ``seed`` and
+            ``index``, the run's place in the returned list).  A
+            :class:`reglab.callbacks.Callback` it returns sees every epoch's
+            per-run logs (``on_epoch_end(epoch, logs) -> Decision``, ``[R]``
+            tensors by name) and may stop runs exactly like early stopping:
+            a stopped run keeps its weights from then on (or the ones it asked
+            to keep, with ``restore``), and the other runs of its group go on
+            with exactly the numbers they would have had without it.  An Optuna
+            pruner stops a hopeless trial this way; so does a user's "stop this
+            run" button.  With an ``executor`` the factories run in the workers
+            (so they must pickle); a checkpointed group saves their
+            ``state_dict()`` and gives it back on resuming.
+        observe: ``observe(view)``, called at the end of every epoch of every
+            group with an :class:`~reglab.engine.view.EpochView`: ``epoch``,
+            ``runs`` (the group's indices into the returned list), ``logs``
+            (``[R]`` per figure), ``active``, ``predict(X)`` (probabilities
+            ``[R, N, outputs]``, an ensemble's members averaged) and
+            ``first_layer_weights()``, so a page can draw each run's decision
+            boundary live.  It may block (a pause) and raise (a cancel: the
+            exception leaves ``train``).  Observing changes no number.  Not
+            with ``executor``: the groups then train in other processes.
 
     Before anything is trained, the memory the job needs is estimated
     (:mod:`reglab.budget`) and a job that cannot fit is refused.
@@ -85,6 +111,14 @@ def train(
         raise ReglabError("Argument `variants` is empty: give at least one, e.g. ['baseline'].")
     if epochs is not None:
         parsed = [v.replace(epochs=epochs, name=v.label) for v in parsed]
+    if observe is not None and executor is not None:
+        raise ReglabError(
+            "Arguments `observe` and `executor` cannot be combined: observe sees each epoch of groups trained in "
+            "this process, and an executor trains them elsewhere. Give one of them."
+        )
+    if observe is not None and not callable(observe):
+        raise ReglabError(f"Argument `observe` must be a callable taking an EpochView. Received: observe={observe!r}.")
+    callbacks = _factories(callbacks)
     seed_list = arguments.seed_list(seeds)
     max_models = arguments.positive_int("max_models", max_models)
     for variant in parsed:
@@ -109,7 +143,7 @@ def train(
     total = sum(group.epochs for group in groups)
     with tqdm(total=total, disable=not progress, unit="epoch", desc="training", dynamic_ncols=True) as bar:
         if executor is not None:
-            _train_on(executor, groups, splits, dataset.task, deliver, bar)
+            _train_on(executor, groups, splits, dataset.task, deliver, bar, callbacks)
         else:
             for number, group in enumerate(groups, 1):
                 bar.set_postfix_str(f"group {number}/{len(groups)}: {len(group.runs)} runs x {group.members} models")
@@ -117,7 +151,7 @@ def train(
                 if checkpoints is not None:
                     runs = [(spec.variant, spec.seed) for spec in group.runs]
                     checkpoint = GroupCheckpoint(checkpoints, dataset, runs, checkpoint_every)
-                deliver(group, _train_here(group, splits, dataset.task, checkpoint, on_resume, bar))
+                deliver(group, _train_here(group, splits, dataset.task, checkpoint, on_resume, bar, callbacks, observe))
                 if checkpoint is not None:
                     checkpoint.drop()
     return results  # type: ignore[return-value]
@@ -130,19 +164,22 @@ def _train_here(
     checkpoint: GroupCheckpoint | None,
     on_resume: Callable[[int], None] | None,
     bar: tqdm,
+    callbacks: Sequence[CallbackFactory],
+    observe: Observe | None,
 ) -> list[RunOutcome]:
     """One group in this process, from its checkpoint when there is one, moving the bar epoch by epoch."""
     done = bar.n
-    resume = checkpoint.load() if checkpoint is not None else None
-    if resume is not None:
+
+    def resumed(epoch: int) -> None:
         if on_resume is not None:
             with tqdm.external_write_mode():  # a message printed by the callback does not break the bar
-                on_resume(resume.epoch)
-        bar.set_postfix_str(f"{bar.postfix}, resumed at epoch {resume.epoch}")
-        bar.update(resume.epoch)
-    outcomes = train_group(
-        group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, checkpoint=checkpoint, pieces=build_pieces(group)
-    )
+                on_resume(epoch)
+        bar.set_postfix_str(f"{bar.postfix}, resumed at epoch {epoch}")
+        bar.update(epoch)
+
+    resume = checkpoint.load() if checkpoint is not None else None
+    outcomes = train_group(group, splits, task, on_epoch=lambda _: bar.update(1), resume=resume, on_resume=resumed,
+                           checkpoint=checkpoint, pieces=build_pieces(group), callbacks=callbacks, observe=observe)
     bar.update(done + group.epochs - bar.n)
     return outcomes
 
@@ -154,6 +191,7 @@ def _train_on(
     task: str,
     deliver: Callable[[Group, list[RunOutcome]], None],
     bar: tqdm,
+    callbacks: Sequence[CallbackFactory],
 ) -> None:
     """Every group as one task of ``executor``; each group's runs are delivered as soon as it is done.
 
@@ -172,7 +210,8 @@ def _train_on(
     with epoch_queue(executor) as ticks:
         futures = {
             executor.submit(
-                train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None, pieces=build_pieces(group)
+                train_group, group, splits, task, EpochTicks(ticks, i) if ticks is not None else None,
+                pieces=build_pieces(group), callbacks=callbacks,
             ): i
             for i, group in enumerate(groups)
         }
@@ -189,6 +228,21 @@ def _train_on(
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _factories(callbacks: Any) -> tuple[CallbackFactory, ...]:
+    """``callbacks`` as a tuple of callables, or a :class:`ReglabError` that says what was expected."""
+    expected = "Argument `callbacks` must be a sequence of factories `make(runs) -> Callback | None`, e.g. callbacks=[make]."
+    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
+        raise ReglabError(f"{expected} Received: callbacks={callbacks!r}.")
+    try:
+        factories = tuple(callbacks)
+    except TypeError:
+        raise ReglabError(f"{expected} Received: callbacks={callbacks!r}.") from None
+    for make in factories:
+        if not callable(make):
+            raise ReglabError(f"{expected} Received an item that is not callable: {make!r}.")
+    return factories
 
 
 def build_pieces(group: Group) -> Pieces:

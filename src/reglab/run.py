@@ -14,9 +14,12 @@ Attributes:
         returns (the restored weights after early stopping): ``train_loss``,
         ``val_loss``, ``test_loss``, their ``_acc`` (or ``_mse``/``_r2``)
         twins, ``penalty``, the weight statistics above,
-        ``generalization_gap = val_loss - train_loss``, ``best_val_loss``,
-        ``best_epoch`` and ``stopped_epoch`` (counted from 1), ``diverged``
-        (1.0 or 0.0).
+        ``generalization_gap = val_loss - train_loss``, ``best_epoch`` and
+        ``stopped_epoch`` (counted from 1), ``best_val_loss`` (the validation
+        loss at ``best_epoch``), ``diverged`` (1.0 or 0.0).  ``best_epoch`` is
+        early stopping's own best epoch for a run with early stopping (the
+        last improvement by more than ``min_delta``: the epoch whose weights
+        are restored), else the epoch of the lowest validation loss.
 """
 
 from __future__ import annotations

@@ -35,6 +35,20 @@ def mean_curve(runs: Sequence[Run], key: str) -> np.ndarray:
         return np.nanmean(stacked, axis=0)
 
 
+def restored_epochs(runs: Sequence[Run]) -> list[int] | None:
+    """The epoch (from 1) whose weights each run kept, or ``None`` when the runs keep their last epoch.
+
+    Runs whose early stopping restores the best weights keep
+    ``metrics["best_epoch"]``: early stopping's own best epoch (the last
+    improvement by more than ``min_delta``), the one source that the table,
+    the verdicts and the figures read.
+    """
+    variant = runs[0].variant if runs else None
+    if variant is None or variant.early_stopping is None or not variant.restore_best:
+        return None
+    return [int(run.metrics["best_epoch"]) for run in runs]
+
+
 def chance_loss(task: str, y_train: np.ndarray | None = None, n_classes: int = 2) -> float:
     """The loss of the best *constant* prediction on the training split.
 

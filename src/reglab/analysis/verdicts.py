@@ -3,7 +3,8 @@
 The rules read the per-epoch training and validation losses (data loss of the
 whole split in evaluation mode, penalty excluded), averaged over seeds.  They
 look at the *kept* epoch ``k``: the last epoch trained, or, when early stopping
-restored the best weights, the epoch whose weights were restored.  ``m`` is the
+restored the best weights, the epoch whose weights were restored (the median
+over seeds of ``Run.metrics["best_epoch"]``, early stopping's own best epoch).  ``m`` is the
 epoch of the lowest validation loss up to ``k``.  They are applied in this order;
 the first that matches gives the kind:
 
@@ -54,7 +55,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reglab.analysis.curves import chance_loss as _chance_loss
-from reglab.analysis.curves import mean_curve
+from reglab.analysis.curves import mean_curve, restored_epochs
 from reglab.analysis.summary import group_by_variant
 from reglab.errors import ReglabError
 from reglab.run import Run
@@ -220,8 +221,8 @@ def diagnose(
         chance_loss = _chance_loss(first.task, n_classes=first.arch.n_outputs)
     train, val = mean_curve(runs, "train_loss"), mean_curve(runs, "val_loss")
     kept = kept_range = None
-    if variant.early_stopping is not None and variant.restore_best and len(val):
-        bests = [_best_epoch(run, variant.monitor) for run in runs]
+    bests = restored_epochs(runs)
+    if bests is not None and len(val):
         kept, kept_range = int(round(float(np.median(bests)))), (min(bests), max(bests))
     lengths = [len(run.history.get("val_loss", [])) for run in runs]
     return diagnose_curves(
@@ -293,7 +294,7 @@ def _early_stopping_note(
     if epochs is None or n >= epochs:
         if kept_epoch is not None and kept_epoch < n:
             return (f"Early stopping did not trigger within the {n} epochs; the weights of {kept_text} "
-                    f"(lowest validation loss) were restored.")
+                    f"(early stopping's best epoch) were restored.")
         if kept_epoch is not None:
             return f"Early stopping did not trigger within the {n} epochs (the last epoch was the best)."
         return ""
@@ -313,16 +314,6 @@ def _early_stopping_note(
     return text + (f"; the validation loss had stopped improving (at the stop it was {_pct(abs(rise))} {side} its "
                    f"level at epoch {ref + 1}), so {skipped} planned epochs of further fitting to the training set "
                    f"were skipped.")
-
-
-def _best_epoch(run: Run, monitor: str) -> int:
-    """The epoch (from 1) early stopping restores: the best of ``monitor`` in this run's history."""
-    values = np.asarray(run.history.get(monitor) or run.history.get("val_loss", []), dtype=float)
-    if values.size == 0:
-        return 1
-    if monitor == "val_acc":
-        return int(np.argmax(np.where(np.isfinite(values), values, -np.inf))) + 1
-    return int(np.argmin(np.where(np.isfinite(values), values, np.inf))) + 1
 
 
 def _without_early_stopping(variant, groups: dict[str, list[Run]]) -> str | None:

@@ -9,32 +9,31 @@ epoch at ``e``, it stops at ``e + patience``.  With ``restore_best`` (default)
 the weights of the best epoch are put back.  Runs without early stopping have
 infinite patience.  ``on_train_begin`` resets every counter, so one instance
 can be reused.
+
+``best_epoch`` is the epoch of the last improvement (for runs with early
+stopping; 0 for the others): the epoch whose weights are restored, and the
+best epoch that metrics, verdicts and tables show.  With ``min_delta`` it can
+come before the epoch of the lowest value: on validation losses 1.0, 0.97,
+0.96, 0.95 with ``min_delta=0.05`` no epoch after the first improves by more
+than 0.05, so the best epoch is 1.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import torch
 from torch import Tensor
 
+from reglab.callbacks.base import Callback, Decision
 from reglab.pieces.interface import Key, Sweep, VariantView
 from reglab.rules import Flag, Interval, OneOf, Optional
 
 MAX_PATIENCE = 1_000_000
 
 
-@dataclass(frozen=True)
-class Decision:
-    """What a callback says after an epoch, per run: stop now, and/or checkpoint the weights."""
-
-    stop: Tensor
-    checkpoint: Tensor
-
-
-class EarlyStopping:
+class EarlyStopping(Callback):
     """Stop runs whose monitored quantity has not improved for ``patience`` epochs.
 
     Args:
@@ -54,6 +53,7 @@ class EarlyStopping:
     )
 
     def __init__(self, patience: Tensor, min_delta: Tensor, monitors: Sequence[str], restore: Tensor) -> None:
+        super().__init__(len(monitors))
         self.patience = patience
         self.min_delta = min_delta
         self.monitors = list(monitors)
@@ -93,6 +93,6 @@ class EarlyStopping:
         value = torch.stack([logs[m][r] for r, m in enumerate(self.monitors)]) * self.sign
         improved = value < self.best - self.min_delta
         self.best = torch.where(improved, value, self.best)
-        self.best_epoch = torch.where(improved, torch.tensor(epoch), self.best_epoch)
+        self.best_epoch = torch.where(improved & self.patience.isfinite(), torch.tensor(epoch), self.best_epoch)
         self.wait = torch.where(improved, torch.zeros_like(self.wait), self.wait + 1)
         return Decision(stop=self.wait >= self.patience, checkpoint=improved & self.restore)

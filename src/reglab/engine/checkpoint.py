@@ -4,17 +4,18 @@ A group trains all its runs in one batched loop and hands them over only when
 it ends, so without checkpoints Ctrl-C (or a killed job) in the middle of a
 long group loses all of it.  At the end of an epoch, when at least
 ``every_s`` seconds (default :data:`EVERY_S`) have passed since the last
-save, the trainer gives a :class:`GroupState` to the group's
-:class:`GroupCheckpoint`, which writes it to a :class:`CheckpointStorage` (the run store, for ``compare`` and
-``sweep``).  Training the same group again (same data, same variants in the
-same order, same seeds) loads it and goes on from the next epoch.
+save, the trainer gives its :class:`~reglab.engine.state.TrainingState` to the group's
+:class:`GroupCheckpoint`, which writes the state's ``state_dict()`` to a
+:class:`CheckpointStorage` (the run store, for ``compare`` and ``sweep``).
+Training the same group again (same data, same variants in the same order,
+same seeds) loads it and goes on from the next epoch.
 
 The state is everything later epochs read: weights and buffers, the optimizer
-state, every random generator, the callbacks' counters, the early-stopping
-snapshots, the history and which runs are still going.  A resumed group
-therefore ends with exactly the numbers of an uninterrupted one (tested).
-Regularizers keep no state that changes during training; a piece that did
-would have to join :class:`GroupState`.
+state, every random generator, the callbacks' and the pieces' own states, the
+early-stopping snapshots, the history and which runs are still going.  A
+resumed group therefore ends with exactly the numbers of an uninterrupted one
+(tested).  A stored state that cannot be read, or that does not fit the group
+(written by another version of reglab), is ignored: the group starts over.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 import torch
-from torch import Tensor
 
+from reglab.engine.state import FORMAT, TrainingState
 from reglab.variant import Variant
 
 if TYPE_CHECKING:
@@ -55,31 +56,23 @@ class CheckpointStorage(Protocol):
     def drop_checkpoint(self, dataset: Dataset, runs: GroupRuns) -> None: ...
 
 
-@dataclass
-class GroupState:
-    """A group at the end of epoch ``epoch``; tensors are ``[K, ...]`` per model or ``[R]`` per run."""
+def state_to_bytes(saved: dict[str, Any]) -> bytes:
+    """A :meth:`TrainingState.state_dict` serialized by ``torch.save``."""
+    buffer = io.BytesIO()
+    torch.save(saved, buffer)
+    return buffer.getvalue()
 
-    epoch: int
-    tensors: list[Tensor]
-    snapshot: list[Tensor]
-    optimizer: dict[str, Tensor]
-    generators: list[Tensor]
-    callbacks: list[dict[str, Tensor]]
-    active: Tensor
-    diverged: Tensor
-    stopped_epoch: Tensor
-    history: dict[str, Tensor]
 
-    def to_bytes(self) -> bytes:
-        """The state serialized by ``torch.save``."""
-        buffer = io.BytesIO()
-        torch.save(asdict(self), buffer)
-        return buffer.getvalue()
+def state_from_bytes(blob: bytes) -> dict[str, Any] | None:
+    """The state :func:`state_to_bytes` wrote, or ``None`` if ``blob`` is not one of this layout.
 
-    @classmethod
-    def from_bytes(cls, blob: bytes) -> GroupState:
-        """The state :meth:`to_bytes` wrote (loaded with ``weights_only=True``: tensors and containers only)."""
-        return cls(**torch.load(io.BytesIO(blob), weights_only=True))
+    Loaded with ``weights_only=True`` (tensors and containers only, no code).
+    """
+    try:
+        saved = torch.load(io.BytesIO(blob), weights_only=True)
+    except Exception:  # a truncated file or another reglab's layout: training from scratch loses nothing
+        return None
+    return saved if isinstance(saved, dict) and saved.get("format") == FORMAT else None
 
 
 @dataclass
@@ -92,23 +85,18 @@ class GroupCheckpoint:
     every_s: float = EVERY_S
     _last_save: float = field(default_factory=time.monotonic, init=False)
 
-    def load(self) -> GroupState | None:
+    def load(self) -> dict[str, Any] | None:
         """The stored state of this group, or ``None`` (also when it cannot be read: the group then starts over)."""
         blob = self.storage.load_checkpoint(self.dataset, self.runs)
-        if blob is None:
-            return None
-        try:
-            return GroupState.from_bytes(blob)
-        except Exception:  # a truncated file or another reglab's layout: training from scratch loses nothing
-            return None
+        return None if blob is None else state_from_bytes(blob)
 
     def due(self) -> bool:
         """Whether ``every_s`` seconds have passed since the last save (or since this object was made)."""
         return time.monotonic() - self._last_save >= self.every_s
 
-    def save(self, state: GroupState) -> None:
-        """Store ``state``, replacing the previous one."""
-        self.storage.save_checkpoint(self.dataset, self.runs, state.epoch, state.to_bytes())
+    def save(self, state: TrainingState) -> None:
+        """Store ``state`` whole, replacing the previous one."""
+        self.storage.save_checkpoint(self.dataset, self.runs, state.epoch, state_to_bytes(state.state_dict()))
         self._last_save = time.monotonic()
 
     def drop(self) -> None:

@@ -59,7 +59,6 @@ class _FlatState:
         self.update_views = self.views(self.update)
         self._lr_key: tuple[Tensor, int] | None = None
         self._lr_flat = self.zeros()
-        self._lr_common: float | None = None
 
     def zeros(self) -> Tensor:
         return torch.zeros(self.offsets[-1], dtype=self.params[0].dtype)
@@ -75,19 +74,10 @@ class _FlatState:
 
     def lr(self, lr: Tensor) -> Tensor:
         """``lr`` per element, rebuilt only when a different (or modified) ``[K]`` tensor comes in."""
-        self._refresh(lr)
-        return self._lr_flat
-
-    def common_lr(self, lr: Tensor) -> float | None:
-        """The learning rate shared by every model, or ``None`` when they differ."""
-        self._refresh(lr)
-        return self._lr_common
-
-    def _refresh(self, lr: Tensor) -> None:
         if self._lr_key is None or self._lr_key[0] is not lr or self._lr_key[1] != lr._version:
             self._lr_flat = self.per_element(lr)
-            self._lr_common = float(lr[0]) if bool((lr == lr[0]).all()) else None
             self._lr_key = (lr, lr._version)
+        return self._lr_flat
 
     def flat_grads(self, grads: list[Tensor]) -> Tensor:
         """The gradients as one flat tensor (no copy when they are :attr:`grad_views`)."""
@@ -127,11 +117,12 @@ class BatchedAdam:
     """Adam over a list of ``[K, ...]`` parameters (one flat state for all of them).
 
     The update runs as PyTorch's fused CPU Adam kernel (the one behind
-    ``torch.optim.Adam(fused=True)``).  When every model has the same learning
-    rate the kernel updates the parameters in one pass; otherwise it computes
-    the update with learning rate 1 on the flat state, which is then scaled by
-    each model's learning rate.  Without that kernel, as separate elementwise
-    operations.  All are the formula above.
+    ``torch.optim.Adam(fused=True)``): it computes the update with learning
+    rate 1 on the flat state, which is then scaled by each model's learning
+    rate.  That is one path whatever the learning rates of the other models,
+    so a model's numbers do not depend on its neighbours (a stopped model's
+    rate 0 changes nothing for the others).  Without that kernel, as separate
+    elementwise operations.  Both are the formula above.
     """
 
     fused = hasattr(torch, "_fused_adam_")
@@ -145,8 +136,6 @@ class BatchedAdam:
         self.denominators = _Denominators(self)
         self.t = 0
         self._step = torch.zeros(())
-        self._steps = [self._step] * len(params)
-        """The step count once per parameter, as the fused kernel takes it."""
 
     @property
     def grad_views(self) -> list[Tensor]:
@@ -158,11 +147,6 @@ class BatchedAdam:
         self.t += 1
         if self.fused:
             self._step.fill_(self.t)
-            common_lr = self.state.common_lr(lr)
-            if common_lr is not None:  # one pass: the kernel updates the parameters itself
-                torch._fused_adam_(self.params, list(grads), self.m_views, self.v_views, [], self._steps, lr=common_lr,
-                                   **FUSED_SETTINGS)
-                return
             update = self.state.update.zero_()
             torch._fused_adam_([update], [self.state.flat_grads(grads)], [self.m], [self.v], [], [self._step], lr=1.0,
                                **FUSED_SETTINGS)  # update = -m / (1 - b1^t) / (sqrt(v_hat) + eps)

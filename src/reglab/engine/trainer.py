@@ -1,213 +1,291 @@
 """Training one :class:`~reglab.engine.plan.Group`: all its models in one batched loop.
 
-Per epoch: every model draws its own minibatch order (from its ``order``
-stream), takes one step per minibatch (forward with the regularizers'
-perturbations, data loss + penalties, gradients (by :mod:`~reglab.engine.backprop`
-when it covers the group, else autograd), ``before_update`` hooks,
-optimizer step, ``after_update`` hooks), then all runs are evaluated at once
-on the whole training and validation splits in evaluation mode (one
-forward, in chunks of rows).  The
-callbacks decide which runs stop; a stopped or diverged run gets learning rate
-0 and frozen batch-norm statistics, so it is left exactly as it was while the
-others go on.
+The loop is a few small steps over one :class:`~reglab.engine.state.TrainingState`
+(:func:`start` makes it, or a checkpoint's state is loaded into it):
+
+* :func:`begin_epoch`: pieces with an ``on_epoch_begin(epoch)`` hook hear which epoch starts;
+* :func:`train_epoch`: every model draws its own minibatch order (from its
+  ``order`` stream) and takes one :func:`train_step` per minibatch (forward
+  with the regularizers' perturbations, data loss + penalties, gradients (by
+  :mod:`~reglab.engine.backprop` when it covers the group, else autograd),
+  ``before_update`` hooks, optimizer step, ``after_update`` hooks);
+* :func:`end_epoch`: all runs are evaluated at once on the whole training and
+  validation splits in evaluation mode, runs with a non-finite loss are marked
+  diverged, the callbacks decide which runs stop and which weights to keep,
+  and the history is recorded;
+* :func:`finish`: restored runs get their kept weights back, and each run's outcome is read.
+
+A stopped or diverged run gets learning rate 0 and frozen batch-norm
+statistics, so it is left exactly as it was while the others go on.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
 import torch
 from torch import Tensor
 
 from reglab.engine import backprop
-from reglab.engine.checkpoint import GroupCheckpoint, GroupState
+from reglab.engine.checkpoint import GroupCheckpoint
 from reglab.engine.convnet import StackedCNN
+from reglab.engine.evaluation import Split, epoch_logs, final_metrics
 from reglab.engine.network import BN_MOMENTUM, Architecture, StackedMLP
-from reglab.engine.objective import evaluate, training_loss
-from reglab.engine.optimizers import BatchedAdam, BatchedSGD, make_optimizer
-from reglab.engine.plan import Group
+from reglab.engine.objective import training_loss
+from reglab.engine.optimizers import make_optimizer
+from reglab.engine.outcome import RunOutcome, run_outcome, tracked_best_epochs
+from reglab.engine.plan import Group, RunSpec
+from reglab.engine.state import StateMismatch, TrainingState
 from reglab.engine.streams import ModelStreams, epoch_orders, generator
-from reglab.engine.weight_stats import weight_stats
+from reglab.engine.view import EpochView
 from reglab.pieces.interface import Pieces, Regularizer, acts_on_weights, perturbs, total_penalty, training_weights
 
 EpochHook = Callable[[int], None]
+CallbackFactory = Callable[[Sequence[RunSpec]], Any]
+"""``make(runs)``: called once per group with its runs, returns a :class:`~reglab.callbacks.Callback` for them or ``None``."""
+Observe = Callable[[EpochView], None]
+"""``observe(view)``: called at the end of every epoch; it may block (a pause) or raise (a cancel)."""
 DIVERGENCE_WATCH = ("train_loss", "val_loss", "weight_l2")
 """A run has diverged when any of these is NaN or infinite at the end of an epoch."""
-EVAL_CHUNK = 1 << 20
-"""Evaluation forwards at most about this many activations (models × rows × widest layer) at once:
-the intermediate results stay in cache, and memory does not grow with the size of the data set."""
-
-
-@dataclass
-class Split:
-    """One split as tensors: inputs ``[N, d]`` and targets ``[N]``."""
-
-    X: Tensor
-    y: Tensor
-
-    @classmethod
-    def of(cls, X: np.ndarray, y: np.ndarray, task: str) -> Split:
-        target = torch.as_tensor(y, dtype=torch.long if task != "regression" else torch.float32)
-        if task == "binary":
-            target = target.float()
-        return cls(torch.as_tensor(X, dtype=torch.float32), target)
-
-
-@dataclass
-class RunOutcome:
-    """What training gives for one run, before it becomes a :class:`reglab.Run`."""
-
-    history: dict[str, list[float]]
-    metrics: dict[str, float]
-    members: list[dict[str, list[np.ndarray]]] = field(repr=False)
-
-
 def train_group(
     group: Group,
     splits: dict[str, Split],
     task: str,
     on_epoch: EpochHook | None = None,
     *,
-    resume: GroupState | None = None,
-    checkpoint: GroupCheckpoint | None = None,
     pieces: Pieces,
+    resume: dict[str, Any] | None = None,
+    on_resume: EpochHook | None = None,
+    checkpoint: GroupCheckpoint | None = None,
+    callbacks: Sequence[CallbackFactory] = (),
+    observe: Observe | None = None,
 ) -> list[RunOutcome]:
     """Train every model of ``group``; return one outcome per run, in order.
 
-    ``pieces`` are the regularizers and callbacks built for this group (by :mod:`reglab.api`);
-    ``resume`` goes on from a saved state of this group (after its epoch);
-    ``checkpoint`` is given the state at the end of each epoch when it is due.
+    Args:
+        on_epoch: called with each finished epoch (counted from 1).
+        pieces: the regularizers and callbacks built for this group (by :mod:`reglab.api`).
+        resume: a saved :meth:`TrainingState.state_dict` of this group to go on
+            from (after its epoch); one that does not fit the group is ignored
+            and the group starts over.
+        on_resume: called with the saved epoch when ``resume`` was taken.
+        checkpoint: given the whole state at the end of each epoch when it is due.
+        callbacks: factories called once with the group's runs; each callback
+            they make (``None``: not for these runs) decides after every epoch,
+            beside early stopping, which runs stop.
+        observe: called at the end of every epoch with an :class:`EpochView`.
     """
-    runs, members = len(group.runs), group.members
-    slots = group.slots
+    state = start(group, pieces, callbacks)
+    if resume is not None and _resumed(state, resume) and on_resume is not None:
+        on_resume(state.epoch)
+    setup = GroupSetup.of(group, splits, task, state)
+    while state.epoch < group.epochs and state.active.any():
+        begin_epoch(state, state.epoch + 1)
+        running = train_epoch(state, setup)
+        logs = end_epoch(state, setup, running)
+        if checkpoint is not None and checkpoint.due():
+            checkpoint.save(state)
+        if observe is not None:
+            observe(EpochView(state, setup, logs))
+        if on_epoch is not None:
+            on_epoch(state.epoch)
+    return finish(state, setup)
+
+
+@dataclass(frozen=True)
+class GroupSetup:
+    """What stays fixed while a group trains: the data, the task, the learning rates, the gradient path."""
+
+    group: Group
+    splits: dict[str, Split]
+    task: str
+    base_lr: Tensor
+    """Each model's learning rate ``[K]``."""
+    batch: int
+    """Rows per minibatch."""
+    manual: bool
+    """Whether the hand-written backward pass (:mod:`~reglab.engine.backprop`) covers the network and the pieces."""
+    perturbing: tuple
+    """The pieces that change activations in training."""
+    reweighing: tuple
+    """The pieces that change the weights of the training forward pass."""
+
+    @classmethod
+    def of(cls, group: Group, splits: dict[str, Split], task: str, state: TrainingState) -> GroupSetup:
+        n = splits["train"].X.shape[0]
+        return cls(
+            group, splits, task,
+            base_lr=torch.tensor([v.lr for v in group.model_variants]),
+            batch=n if group.batch_size == "full" else min(int(group.batch_size), n),
+            manual=backprop.supports(state.net, state.pieces),
+            perturbing=tuple(piece for piece in state.pieces if perturbs(piece)),
+            reweighing=tuple(piece for piece in state.pieces if acts_on_weights(piece)),
+        )
+
+
+def start(group: Group, pieces: Pieces, callbacks: Sequence[CallbackFactory] = ()) -> TrainingState:
+    """The state of ``group`` before its first epoch: initial weights, fresh streams, every run active.
+
+    The callbacks are those of ``pieces`` (early stopping) and those the
+    ``callbacks`` factories make for the group's runs, each reset by ``on_train_begin``.
+    """
+    runs, slots = len(group.runs), group.slots
     net = make_network(group.arch, slots, [v.init_scale for v in group.model_variants])
     params = net.parameters()
     for p in params:
         p.requires_grad_(True)
-    regularizers, callbacks = pieces.regularizers, pieces.callbacks
-    for callback in callbacks:
+    made = (make(group.runs) for make in callbacks)
+    group_callbacks = [*pieces.callbacks, *(c for c in made if c is not None)]
+    for callback in group_callbacks:
         callback.on_train_begin()
-    streams = ModelStreams(slots)
-    order_streams = {slot: generator(*slot, "order") for slot in dict.fromkeys(slots)}
     momentum = torch.tensor([v.momentum for v in group.model_variants])
-    optimizer = make_optimizer(group.optimizer, params, momentum)
-    base_lr = torch.tensor([v.lr for v in group.model_variants])
-    manual = backprop.supports(net, regularizers)
+    return TrainingState(
+        net=net,
+        optimizer=make_optimizer(group.optimizer, params, momentum),
+        streams=ModelStreams(slots),
+        order_streams={slot: generator(*slot, "order") for slot in dict.fromkeys(slots)},
+        pieces=list(pieces.regularizers),
+        callbacks=group_callbacks,
+        snapshot=[t.detach().clone() for t in net.tensors()],
+        active=torch.ones(runs, dtype=torch.bool),
+        diverged=torch.zeros(runs, dtype=torch.bool),
+        stopped_epoch=torch.full((runs,), group.epochs, dtype=torch.long),
+    )
 
-    train = splits["train"]
+
+def _resumed(state: TrainingState, saved: dict[str, Any]) -> bool:
+    """Load ``saved`` into ``state``; ``False`` (``state`` unchanged) when it does not fit this group."""
+    try:
+        state.load_state_dict(saved)
+    except (StateMismatch, KeyError, TypeError, AttributeError):
+        return False
+    return True
+
+
+def begin_epoch(state: TrainingState, epoch: int) -> None:
+    """Tell the pieces that have an ``on_epoch_begin(epoch)`` hook (a strength schedule) which epoch starts."""
+    for piece in state.pieces:
+        hook = getattr(piece, "on_epoch_begin", None)
+        if hook is not None:
+            hook(epoch)
+
+
+def train_epoch(state: TrainingState, setup: GroupSetup) -> Tensor:
+    """One pass over the training split in minibatches; returns each run's mean minibatch loss ``[R]``.
+
+    Every model draws its own minibatch order.  Stopped runs get learning
+    rate 0 and batch-norm momentum 0, so their weights and statistics stay as they were.
+    """
+    group, net, train = setup.group, state.net, setup.splits["train"]
+    model_active = state.active.repeat_interleave(group.members)
+    lr = setup.base_lr * model_active
+    net.bn_momentum = (BN_MOMENTUM * model_active.float()).view(-1, 1, 1)
     n = train.X.shape[0]
-    batch = n if group.batch_size == "full" else min(int(group.batch_size), n)
-    active = torch.ones(runs, dtype=torch.bool)
-    diverged = torch.zeros(runs, dtype=torch.bool)
-    stopped_epoch = torch.full((runs,), group.epochs, dtype=torch.long)
-    # [epochs, runs] per figure, allocated at the first epoch: small tensors kept from every epoch
-    # would pin the heap between the steps' large temporaries and make it grow by ~1 MB per epoch.
-    history: dict[str, Tensor] = {}
-    snapshot = [t.detach().clone() for t in net.tensors()]
+    order = epoch_orders(group.slots, state.order_streams, n)
+    X_epoch, y_epoch = train.X[order], train.y[order]
+    running = torch.zeros(net.n_models)
+    for begin in range(0, n, setup.batch):
+        xb, yb = X_epoch[:, begin : begin + setup.batch], y_epoch[:, begin : begin + setup.batch]
+        running += train_step(state, setup, xb, yb, lr).detach() * xb.shape[1]
+    return (running / n).view(len(group.runs), group.members).mean(1)
 
-    perturbing = [piece for piece in regularizers if perturbs(piece)]
-    reweighing = [piece for piece in regularizers if acts_on_weights(piece)]
-    generators = [*streams.generators, *order_streams.values()]
-    first_epoch = 1
-    if resume is not None:
-        active, diverged, stopped_epoch, history = _restore(resume, net, snapshot, optimizer, generators, callbacks)
-        first_epoch = resume.epoch + 1 if active.any() else group.epochs + 1  # all stopped: nothing left to train
 
-    def perturb(h: Tensor, position: str) -> Tensor:
-        for piece in perturbing:
-            h = piece.perturb(h, position, streams)
-        return h
-
-    def reweigh(weights: list[Tensor]) -> list[Tensor]:
-        return training_weights(reweighing, weights, streams)
-
-    for epoch in range(first_epoch, group.epochs + 1):
-        model_active = active.repeat_interleave(members)
-        lr = base_lr * model_active
-        net.bn_momentum = (BN_MOMENTUM * model_active.float()).view(-1, 1, 1)
-        order = epoch_orders(slots, order_streams, n)
-        X_epoch, y_epoch = train.X[order], train.y[order]
-        running = torch.zeros(len(slots))
-        for start in range(0, n, batch):
-            xb, yb = X_epoch[:, start : start + batch], y_epoch[:, start : start + batch]
-            if manual:
-                with torch.no_grad():
-                    grads = optimizer.grad_views
-                    data_loss = backprop.loss_and_grads(net, xb, yb, task, regularizers, grads, streams)
-            else:
-                data_loss, grads = _autograd_step(net, xb, yb, task, regularizers, perturb, reweigh if reweighing else None)
-            with torch.no_grad():
-                for piece in regularizers:
-                    piece.before_update(net, lr)
-                optimizer.step(grads, lr)
-                steps = optimizer.step_sizes(lr)
-                for piece in regularizers:
-                    piece.after_update(net, steps)
-            running += data_loss.detach() * xb.shape[1]
-
-        logs = _epoch_logs(net, regularizers, splits, task, members)
-        logs["train_loss_running"] = (running / n).view(runs, members).mean(1)
-        finite = torch.stack([logs[key] for key in DIVERGENCE_WATCH]).isfinite().all(0)
-        newly_diverged = active & ~finite
-        diverged |= newly_diverged
-        stop = newly_diverged.clone()
-        keep_best = torch.zeros(runs, dtype=torch.bool)
-        for callback in callbacks:
-            decision = callback.on_epoch_end(epoch, logs)
-            stop |= decision.stop & active
-            keep_best |= decision.checkpoint & active
-        _copy_where(snapshot, net.tensors(), keep_best.repeat_interleave(members))
-        for name, value in logs.items():
-            if name not in history:
-                history[name] = torch.full((group.epochs, runs), math.nan)
-            history[name][epoch - 1] = value
-        stopped_epoch = torch.where(stop, torch.tensor(epoch), stopped_epoch)
-        active &= ~stop
-        if checkpoint is not None and checkpoint.due():
-            checkpoint.save(
-                GroupState(
-                    epoch, net.tensors(), snapshot, optimizer.state_dict(), [g.get_state() for g in generators],
-                    [callback.state_dict() for callback in callbacks], active, diverged, stopped_epoch, history,
-                )
-            )
-        if on_epoch is not None:
-            on_epoch(epoch)
-        if not active.any():
-            break
-
-    restore = torch.zeros(runs, dtype=torch.bool)
-    for callback in callbacks:
-        restore |= callback.restore
-    restore &= ~diverged
+def train_step(state: TrainingState, setup: GroupSetup, xb: Tensor, yb: Tensor, lr: Tensor) -> Tensor:
+    """One minibatch: gradients of data loss + penalties, ``before_update`` hooks, optimizer step,
+    ``after_update`` hooks.  Returns the data loss per model ``[K]``."""
+    net, pieces, optimizer = state.net, state.pieces, state.optimizer
+    if setup.manual:
+        with torch.no_grad():
+            grads = optimizer.grad_views
+            data_loss = backprop.loss_and_grads(net, xb, yb, setup.task, pieces, grads, state.streams)
+    else:
+        data_loss, grads = _autograd_step(net, xb, yb, setup.task, pieces, _perturbation(setup.perturbing, state.streams),
+                                          _reweighing(setup.reweighing, state.streams))
     with torch.no_grad():
-        _copy_where(net.tensors(), snapshot, restore.repeat_interleave(members))
-    final = _final_metrics(net, regularizers, splits, task, members)
+        for piece in pieces:
+            piece.before_update(net, lr)
+        optimizer.step(grads, lr)
+        steps = optimizer.step_sizes(lr)
+        for piece in pieces:
+            piece.after_update(net, steps)
+    return data_loss
+
+
+def end_epoch(state: TrainingState, setup: GroupSetup, running_loss: Tensor) -> dict[str, Tensor]:
+    """Evaluate every run, mark the diverged, let the callbacks stop runs and keep weights, record the history.
+
+    Returns the epoch's per-run logs ``[R]`` by name.
+    """
+    group, members = setup.group, setup.group.members
+    epoch = state.epoch + 1
+    logs = epoch_logs(state.net, state.pieces, setup.splits, setup.task, members)
+    logs["train_loss_running"] = running_loss
+    finite = torch.stack([logs[key] for key in DIVERGENCE_WATCH]).isfinite().all(0)
+    newly_diverged = state.active & ~finite
+    state.diverged |= newly_diverged
+    stop = newly_diverged.clone()
+    keep = torch.zeros(len(group.runs), dtype=torch.bool)
+    for callback in state.callbacks:
+        decision = callback.on_epoch_end(epoch, logs)
+        stop |= decision.stop & state.active
+        keep |= decision.checkpoint & state.active
+    keep |= stop & ~restoring(state.callbacks, len(group.runs)) & ~state.diverged  # frozen as they stop
+    _copy_where(state.snapshot, state.net.tensors(), keep.repeat_interleave(members))
+    for name, value in logs.items():
+        if name not in state.history:
+            state.history[name] = torch.full((group.epochs, len(group.runs)), math.nan)
+        state.history[name][epoch - 1] = value
+    state.stopped_epoch = torch.where(stop, torch.tensor(epoch), state.stopped_epoch)
+    state.active &= ~stop
+    state.epoch = epoch
+    return logs
+
+
+def finish(state: TrainingState, setup: GroupSetup) -> list[RunOutcome]:
+    """Put back the kept weights of restored and of stopped runs (not diverged ones); one outcome per run.
+
+    A stopped run's weights are those of the epoch it stopped at (or of the epoch its callback kept),
+    bit for bit, even where a piece (a norm constraint) would have moved them while the others trained on.
+    """
+    members = setup.group.members
+    restore = (restoring(state.callbacks, len(setup.group.runs)) | ~state.active) & ~state.diverged
+    with torch.no_grad():
+        _copy_where(state.net.tensors(), state.snapshot, restore.repeat_interleave(members))
+    final = final_metrics(state.net, state.pieces, setup.splits, setup.task, members)
+    best = tracked_best_epochs(state.callbacks, len(setup.group.runs))
     return [
-        _outcome(r, history, final, stopped_epoch, diverged, net, members) for r in range(runs)
+        run_outcome(r, state.history, final, state.stopped_epoch, state.diverged, int(best[r]), state.net, members)
+        for r in range(len(setup.group.runs))
     ]
 
 
-def _restore(
-    state: GroupState,
-    net: StackedMLP | StackedCNN,
-    snapshot: list[Tensor],
-    optimizer: BatchedAdam | BatchedSGD,
-    generators: list[torch.Generator],
-    callbacks: list,
-) -> tuple[Tensor, Tensor, Tensor, dict[str, Tensor]]:
-    """Put ``state`` back into the group's objects; return its ``active``, ``diverged``, ``stopped_epoch`` and history."""
-    with torch.no_grad():
-        for target, saved in zip([*net.tensors(), *snapshot], [*state.tensors, *state.snapshot]):
-            target.copy_(saved)
-    optimizer.load_state_dict(state.optimizer)
-    for gen, saved in zip(generators, state.generators):
-        gen.set_state(saved)
-    for callback, saved in zip(callbacks, state.callbacks):
-        callback.load_state_dict(saved)
-    return state.active.clone(), state.diverged.clone(), state.stopped_epoch.clone(), dict(state.history)
+def restoring(callbacks: Sequence[Any], runs: int) -> Tensor:
+    """``[R]``: the runs whose callbacks put their kept weights back at the end."""
+    restore = torch.zeros(runs, dtype=torch.bool)
+    for callback in callbacks:
+        restore |= callback.restore
+    return restore
+
+
+def _reweighing(pieces: Sequence[Regularizer], streams: ModelStreams) -> Callable[[list[Tensor]], list[Tensor]] | None:
+    """``reweigh(weights)``: the weights every weight-side piece gives the training forward pass, or ``None``."""
+    if not pieces:
+        return None
+    return lambda weights: training_weights(pieces, weights, streams)
+
+
+def _perturbation(pieces: Sequence, streams: ModelStreams) -> Callable[[Tensor, str], Tensor]:
+    """``perturb(h, position)``: every perturbing piece applied in turn (for the autograd path)."""
+
+    def perturb(h: Tensor, position: str) -> Tensor:
+        for piece in pieces:
+            h = piece.perturb(h, position, streams)
+        return h
+
+    return perturb
 
 
 def _autograd_step(
@@ -230,82 +308,3 @@ def make_network(
 ) -> StackedMLP | StackedCNN:
     """A :class:`StackedCNN` when the architecture has convolution blocks, else a :class:`StackedMLP`."""
     return StackedCNN(arch, slots, init_scales) if arch.conv else StackedMLP(arch, slots, init_scales)
-
-
-def eval_logits(net: StackedMLP | StackedCNN, X: Tensor) -> Tensor:
-    """Evaluation-mode logits ``[K, N, o]`` of every model for the rows of ``X``, in chunks of rows."""
-    arch = net.arch
-    widest = max(arch.sizes) if not arch.conv else max(*arch.sizes, arch.conv[0] * arch.image_shape[0] * arch.image_shape[1])
-    rows = max(32, EVAL_CHUNK // (net.n_models * widest))
-    with torch.no_grad():
-        if X.shape[0] <= rows:
-            return net.forward(X, training=False)
-        return torch.cat([net.forward(X[start : start + rows], training=False) for start in range(0, X.shape[0], rows)], dim=1)
-
-
-def _split_metrics(net: StackedMLP | StackedCNN, splits: dict[str, Split], names: tuple[str, ...], task: str, members: int) -> dict[str, Tensor]:
-    """``{split}_{metric}`` per run for the named splits, from one chunked forward over all their rows."""
-    logits = eval_logits(net, torch.cat([splits[name].X for name in names]))
-    parts = logits.split([splits[name].X.shape[0] for name in names], dim=1)
-    logs: dict[str, Tensor] = {}
-    for name, part in zip(names, parts):
-        for metric, value in evaluate(part, splits[name].y, members, task).items():
-            logs[f"{name}_{metric}"] = value
-    return logs
-
-
-def _epoch_logs(
-    net: StackedMLP | StackedCNN, regularizers: list, splits: dict[str, Split], task: str, members: int, final: bool = False
-) -> dict[str, Tensor]:
-    """Per-run figures of the current weights: losses, accuracy/R², penalty, weight statistics (and the test split if ``final``)."""
-    with torch.no_grad():
-        logs = _split_metrics(net, splits, ("train", "val", "test") if final else ("train", "val"), task, members)
-        tests = {name: logs.pop(name) for name in list(logs) if name.startswith("test_")}
-        per_model = {"penalty": total_penalty(net, regularizers), **weight_stats(net.weights)}
-        for name, value in per_model.items():
-            logs[name] = value.view(-1, members).mean(1)
-        return {**logs, **tests}
-
-
-def _final_metrics(net: StackedMLP | StackedCNN, regularizers: list, splits: dict[str, Split], task: str, members: int) -> dict[str, Tensor]:
-    """The logs of the final (or restored) weights, with the test split."""
-    return _epoch_logs(net, regularizers, splits, task, members, final=True)
-
-
-def _copy_where(target: list[Tensor], source: list[Tensor], mask: Tensor) -> None:
-    """``target[k] <- source[k]`` for every model ``k`` where ``mask[k]``."""
-    if not mask.any():
-        return
-    with torch.no_grad():
-        for t, s in zip(target, source):
-            t[mask] = s[mask].detach()
-
-
-def _outcome(
-    r: int,
-    history: dict[str, Tensor],
-    final: dict[str, Tensor],
-    stopped_epoch: Tensor,
-    diverged: Tensor,
-    net: StackedMLP | StackedCNN,
-    members: int,
-) -> RunOutcome:
-    epochs = int(stopped_epoch[r])
-    run_history = {name: values[:epochs, r].tolist() for name, values in history.items()}
-    val_loss = np.array(run_history["val_loss"], dtype=float)
-    finite = np.where(np.isfinite(val_loss), val_loss, np.inf)
-    best = int(np.argmin(finite)) if len(finite) else 0
-    metrics = {name: float(value[r]) for name, value in final.items()}
-    metrics.update(
-        best_val_loss=float(finite[best]) if len(finite) else math.nan,
-        best_epoch=float(best + 1),
-        stopped_epoch=float(epochs),
-        diverged=float(bool(diverged[r])),
-        generalization_gap=metrics["val_loss"] - metrics["train_loss"],
-    )
-    state = net.state()
-    member_states = [
-        {role: [t[r * members + m].detach().numpy().copy() for t in tensors] for role, tensors in state.items()}
-        for m in range(members)
-    ]
-    return RunOutcome(run_history, metrics, member_states)

@@ -10,8 +10,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from reglab.analysis.curves import stack_curves
+from reglab.analysis.curves import restored_epochs, stack_curves
 from reglab.figures._style import check_runs, colors_for, label_grid, loss_name, panel_grid, styled, wrap
+from reglab.outputs.figures import FigureSpec
 from reglab.run import Run
 
 Y_PERCENTILE = 98
@@ -27,8 +28,10 @@ def plot_loss_curves(runs: Sequence[Run], *, colors: Mapping[str, str] | None = 
     highest seed.  The mean is taken over the epochs every seed reached;
     seeds that went on longer (early stopping at different epochs) are drawn
     as thin lines beyond that.  A dot and a dotted vertical line mark the best
-    epoch (lowest mean validation loss); a cross marks where early stopping
-    ended a seed; a diverged seed is named in red.
+    epoch: the lowest mean validation loss, or, where early stopping restored
+    the best weights, the median of the seeds' restored epochs (as the verdict
+    reads them); a cross marks where early stopping ended a seed; a diverged
+    seed is named in red.
     """
     groups = check_runs(runs, "plot_loss_curves")
     palette = colors_for(groups, colors)
@@ -59,7 +62,7 @@ def plot_loss_curves(runs: Sequence[Run], *, colors: Mapping[str, str] | None = 
                     ax.plot(np.arange(start + 1, len(tail) + 1), tail[start:], style, color=color, lw=0.7, alpha=0.55)
                     plotted.append(tail[start:])
             if key == "val_loss" and np.isfinite(mean).any():
-                best = int(np.nanargmin(mean))
+                best = _marked_epoch(group, mean)
                 ax.axvline(best + 1, color=color, ls=":", lw=1)
                 ax.plot(best + 1, mean[best], "o", color=color, ms=5, mec="white", mew=0.8, zorder=4)
                 right_half = best + 1 > 0.6 * stacked.shape[1]
@@ -89,7 +92,7 @@ def plot_loss_curves(runs: Sequence[Run], *, colors: Mapping[str, str] | None = 
     handles = [
         Line2D([], [], color="0.3", lw=1.6, label="validation loss (mean over seeds)"),
         Line2D([], [], color="0.3", lw=1.2, ls="--", label="training loss"),
-        Line2D([], [], color="0.3", marker="o", ls=":", lw=1, label="best epoch (lowest validation loss)"),
+        Line2D([], [], color="0.3", marker="o", ls=":", lw=1, label="best epoch (lowest validation loss, or restored)"),
     ]
     if seeds > 1:
         handles.append(Patch(color="0.3", alpha=0.2, label=f"band: min–max over {seeds} seeds"))
@@ -98,3 +101,23 @@ def plot_loss_curves(runs: Sequence[Run], *, colors: Mapping[str, str] | None = 
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles))
     fig.suptitle(f"Loss curves ({loss_name(task)}, penalty excluded): training vs validation", fontsize=10.5)
     return fig
+
+
+def _marked_epoch(runs: Sequence[Run], mean: np.ndarray) -> int:
+    """The index (from 0) of the epoch to mark on the mean validation curve of ``runs``."""
+    restored = restored_epochs(runs)
+    if restored is None:
+        return int(np.nanargmin(mean))
+    return min(int(round(float(np.median(restored)))), len(mean)) - 1
+
+
+LOSS_CURVES = FigureSpec(
+    "loss_curves", "Loss curves",
+    (
+        "Training (dashed) and validation (solid) loss, mean over seeds with a min–max band; the dot marks "
+        "the best epoch. A validation curve that turns up while the training curve keeps falling is "
+        "overfitting."
+    ),
+    draw=lambda subject: plot_loss_curves(subject.runs),
+)
+"""The figure as a compare report shows it (:mod:`reglab.outputs.figures`)."""

@@ -18,7 +18,7 @@ import numpy as np
 from reglab.analysis import Stat
 from reglab.run import Run
 from reglab.sweeps.params import SweepParam
-from reglab.sweeps.selection import SelectionScore
+from reglab.sweeps.selection import SelectionScore, score_selection
 from reglab.variant import Variant
 
 if TYPE_CHECKING:
@@ -182,8 +182,6 @@ class SweepResult:
             out["informative"] = scores[0].informative
             out["precision"] = Stat.of([s.precision for s in scores])
             out["recall"] = Stat.of([s.recall for s in scores])
-            from reglab.sweeps.selection import score_selection
-
             out["majority"] = score_selection(out["kept"], scores[0].informative)
         return out
 
