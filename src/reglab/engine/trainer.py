@@ -308,3 +308,12 @@ def make_network(
 ) -> StackedMLP | StackedCNN:
     """A :class:`StackedCNN` when the architecture has convolution blocks, else a :class:`StackedMLP`."""
     return StackedCNN(arch, slots, init_scales) if arch.conv else StackedMLP(arch, slots, init_scales)
+
+
+def _copy_where(target: list[Tensor], source: list[Tensor], mask: Tensor) -> None:
+    """``target[k] <- source[k]`` for every model ``k`` where ``mask[k]``."""
+    if not mask.any():
+        return
+    with torch.no_grad():
+        for t, s in zip(target, source):
+            t[mask] = s[mask].detach()
