@@ -4,17 +4,40 @@
     ds = reglab.load_dataset("moons", n_samples=1000, noise=0.25, seed=0)
     runs = reglab.train(ds, ["baseline", "l1=0.001", "dropout=0.3"], seeds=[0, 1, 2], epochs=500)
     runs[1].history["val_loss"], runs[1].metrics, runs[1].module()
+
+The public names are imported when first used (PEP 562), so ``import
+reglab`` (and ``reglab --help``) does not load torch until something needs it.
 """
 
+from importlib import import_module
 from importlib.metadata import version as _version
-
-from reglab.api import train
-from reglab.data import Dataset, dataset_catalog, load_dataset
-from reglab.errors import ReglabError
-from reglab.run import Run
-from reglab.sweeps import sweep
-from reglab.variant import PARAMETERS, Variant
+from typing import TYPE_CHECKING, Any
 
 __version__ = _version("reglab")
 
-__all__ = ["PARAMETERS", "Dataset", "ReglabError", "Run", "Variant", "dataset_catalog", "load_dataset", "sweep", "train"]
+_PUBLIC = {
+    "PARAMETERS": "reglab.variant", "Variant": "reglab.variant", "Dataset": "reglab.data",
+    "dataset_catalog": "reglab.data", "load_dataset": "reglab.data", "ReglabError": "reglab.errors",
+    "Run": "reglab.run", "sweep": "reglab.sweeps", "train": "reglab.api",
+}
+__all__ = sorted(_PUBLIC)
+
+if TYPE_CHECKING:
+    from reglab.api import train
+    from reglab.data import Dataset, dataset_catalog, load_dataset
+    from reglab.errors import ReglabError
+    from reglab.run import Run
+    from reglab.sweeps import sweep
+    from reglab.variant import PARAMETERS, Variant
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'reglab' has no attribute {name!r}")
+    value = getattr(import_module(_PUBLIC[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])

@@ -37,6 +37,23 @@ from typing import Any
 from reglab.errors import ReglabError
 
 
+@contextmanager
+def ctrl_c_deferred() -> Iterator[None]:
+    """Block SIGINT in this thread for the body: a Ctrl-C meanwhile is raised when it ends.
+
+    Processes started in the body inherit the blocked signal (the mask
+    survives ``exec``).  Without signal masks (Windows) it does nothing.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class _GuardedProcess(multiprocessing.context.SpawnProcess):
     """A spawned process that never sees the terminal's Ctrl-C and does not outlive its parent.
 
@@ -48,14 +65,8 @@ class _GuardedProcess(multiprocessing.context.SpawnProcess):
     """
 
     def start(self) -> None:
-        if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        with ctrl_c_deferred():
             super().start()
-            return
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            super().start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
     def run(self) -> None:
         try:
@@ -143,6 +154,15 @@ class EpochTicks:
         self.queue.put(self.index)
 
 
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what ``pool`` has not started and end its worker processes now (what Ctrl-C asks for)."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # no public terminate before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        process.terminate()
+        process.join()
+
+
 @contextmanager
 def epoch_queue(executor: Executor) -> Iterator[Any | None]:
     """A queue the executor's tasks can put on: in-process for threads, a manager's for local processes.
@@ -154,9 +174,14 @@ def epoch_queue(executor: Executor) -> Iterator[Any | None]:
         yield queue.Queue()
     elif isinstance(executor, ProcessPoolExecutor):
         manager = SyncManager(ctx=GUARDED)
-        manager.start(_guard)  # ignores Ctrl-C (no traceback from it) and ends with this process
+        with ctrl_c_deferred():  # a Ctrl-C while it starts would break its pipe to us: raise it once it listens
+            manager.start(_guard)  # it ignores Ctrl-C and ends with this process
         with manager:
-            yield manager.Queue()
+            try:
+                yield manager.Queue()
+            except BaseException:
+                stop_workers(executor)  # before the manager goes: a worker still reaching for it would fail loudly
+                raise
     else:
         yield None
 
@@ -193,10 +218,6 @@ class Compute:
         try:
             yield pool
         except BaseException:
-            workers = list((getattr(pool, "_processes", None) or {}).values())  # no public terminate before Python 3.14
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in workers:
-                process.terminate()
-                process.join()
+            stop_workers(pool)
             raise
         pool.shutdown()
