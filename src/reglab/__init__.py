@@ -10,10 +10,7 @@ reglab`` (and ``reglab --help``) does not load torch until something needs it.
 """
 
 from importlib import import_module
-from importlib.metadata import version as _version
 from typing import TYPE_CHECKING, Any
-
-__version__ = _version("reglab")
 
 _PUBLIC = {
     "PARAMETERS": "reglab.variant", "Variant": "reglab.variant", "Dataset": "reglab.data",
@@ -32,12 +29,17 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _PUBLIC:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        value = version("reglab")
+    elif name in _PUBLIC:
+        value = getattr(import_module(_PUBLIC[name]), name)
+    else:
         raise AttributeError(f"module 'reglab' has no attribute {name!r}")
-    value = getattr(import_module(_PUBLIC[name]), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_PUBLIC])
+    return sorted([*globals(), *_PUBLIC, "__version__"])
