@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reglab import arguments
 from reglab.api import train
 from reglab.data import Dataset, load_dataset
 from reglab.errors import ReglabError
@@ -127,7 +128,7 @@ def compare(
     if isinstance(variants, (str, Variant)):
         variants = [variants]
     wanted = _effective(variants, epochs)
-    seed_list = _seeds(seeds)
+    seed_list = arguments.seed_list(seeds)
     record = ExperimentRecord(
         dataset=ds.name, options=dict(ds.options), variants=tuple(v.to_dict() for v in wanted),
         specs=tuple(_spec_text(v) for v in variants), seeds=tuple(seed_list),
@@ -328,17 +329,6 @@ def _effective(variants: Sequence[str | Variant], epochs: int | None) -> list[Va
     if epochs is not None:
         parsed = [v.replace(epochs=epochs, name=v.label) for v in parsed]
     return parsed
-
-
-def _seeds(seeds: Sequence[int]) -> list[int]:
-    seed_list = [int(s) for s in seeds]
-    if not seed_list:
-        raise ReglabError("Argument `seeds` is empty: give at least one seed, e.g. seeds=[0].")
-    if len(set(seed_list)) != len(seed_list):
-        raise ReglabError(f"Argument `seeds` repeats a seed: {seed_list}. Give each seed once.")
-    if any(s < 0 for s in seed_list):
-        raise ReglabError(f"Argument `seeds` must hold integers >= 0. Got {seed_list} instead.")
-    return seed_list
 
 
 def _spec_text(variant: str | Variant) -> str:

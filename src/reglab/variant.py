@@ -266,6 +266,25 @@ Variant = dataclasses.make_dataclass(
 )
 
 
+_dataclass_init = Variant.__init__
+
+
+def _init(self: Any, *args: Any, **keys: Any) -> None:
+    """The dataclass's ``__init__``, with an unknown key, a positional setting or a non-text name refused by name."""
+    if len(args) > 1:
+        raise ReglabError(f"Variant takes its settings as keywords, e.g. Variant(l1=1e-3). Received {len(args)} positional arguments.")
+    for key in keys:
+        if key != "name" and key not in PARAMETERS:
+            raise ReglabError(_unknown_key(key))
+    name = args[0] if args else keys.get("name")
+    if name is not None and not isinstance(name, str):
+        raise ReglabError(f"Invalid value for `name`: expected a string or None. Received: name={name!r}")
+    _dataclass_init(self, *args, **keys)
+
+
+Variant.__init__ = _init
+
+
 def parse_variants(specs: list[str | Variant]) -> list[Variant]:
     """Parse several specs; labels must be unique so results can be told apart."""
     variants = [Variant.parse(spec) for spec in specs]

@@ -18,6 +18,7 @@ report again from the stored runs without training.
 from __future__ import annotations
 
 import itertools
+import numbers
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from reglab import arguments
 from reglab.analysis import summarize
 from reglab.api import train
 from reglab.data import Dataset, load_dataset
@@ -207,16 +209,9 @@ def _base(base: str | Variant, epochs: int | None) -> Variant:
 
 
 def _seeds(seeds: int | Sequence[int]) -> list[int]:
-    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
-        if seeds < 1:
-            raise ReglabError(f"Argument `seeds` must be at least 1. Got {seeds} instead.")
-        return list(range(int(seeds)))
-    seed_list = [int(s) for s in seeds]
-    if not seed_list:
-        raise ReglabError("Argument `seeds` is empty: give at least one seed, e.g. seeds=[0].")
-    if len(set(seed_list)) != len(seed_list) or any(s < 0 for s in seed_list):
-        raise ReglabError(f"Argument `seeds` must hold distinct integers >= 0. Got {seed_list} instead.")
-    return seed_list
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        return arguments.seed_count("seeds", seeds)
+    return arguments.seed_list(seeds)
 
 
 def _ordered(spec: SweepParam, grid: tuple[Any, ...], base: Variant) -> list[Any]:
