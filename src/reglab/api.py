@@ -93,10 +93,7 @@ def train(
     groups = make_groups(specs, dataset.n_features, dataset.n_outputs, dataset.image_shape, max_models=max_models)
     rows = (len(dataset.y_train), len(dataset.y_val), len(dataset.y_test))
     budget.check_fits(budget.training_estimate(groups, rows, dataset.n_features, concurrent=concurrency(executor)))
-    splits = {
-        name: Split.of(getattr(dataset, f"X_{name}"), getattr(dataset, f"y_{name}"), dataset.task)
-        for name in ("train", "val", "test")
-    }
+    splits = dataset_splits(dataset)
     results: list[Run | None] = [None] * len(specs)
 
     def deliver(group: Group, outcomes: list[RunOutcome]) -> None:
@@ -121,6 +118,14 @@ def train(
                 if checkpoint is not None:
                     checkpoint.drop()
     return results  # type: ignore[return-value]
+
+
+def dataset_splits(dataset: Dataset) -> dict[str, Split]:
+    """The train, validation and test splits of ``dataset`` as the engine's tensors."""
+    return {
+        name: Split.of(getattr(dataset, f"X_{name}"), getattr(dataset, f"y_{name}"), dataset.task)
+        for name in ("train", "val", "test")
+    }
 
 
 def _train_here(
