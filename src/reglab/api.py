@@ -17,6 +17,7 @@ from reglab.engine.trainer import RunOutcome, Split, train_group
 from reglab.errors import ReglabError
 from reglab.parallel import EpochTicks, concurrency, epoch_queue
 from reglab.pieces.interface import Pieces
+from reglab.progress import progress_bar
 from reglab.regularizers import build_regularizers
 from reglab.run import Run
 from reglab.variant import Variant, parse_variants
@@ -104,7 +105,7 @@ def train(
                 on_run(run)
 
     total = sum(group.epochs for group in groups)
-    with tqdm(total=total, disable=not progress, unit="epoch", desc="training", dynamic_ncols=True) as bar:
+    with progress_bar(total=total, enabled=progress, unit="epoch", desc="training", dynamic_ncols=True) as bar:
         if executor is not None:
             _train_on(executor, groups, splits, dataset.task, deliver, bar)
         else:
