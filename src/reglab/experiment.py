@@ -261,6 +261,12 @@ def read_experiment(out_dir: str | Path) -> StoredExperiment:
         else:
             wanted = record.variant_objects()
         found = store.lookup(ds, wanted, record.seeds)
+        changed = not found and store.holds_other_data(ds)
+    if changed:
+        raise ReglabError(
+            f"The data changed: {record.dataset} no longer holds the data the runs in '{out}' were trained on "
+            f"(an edited file?). Run the same `reglab {record.kind}` command again to train on the new data."
+        )
     if not found:
         what = "sweep" if record.kind == "sweep" else "comparison"
         raise ReglabError(

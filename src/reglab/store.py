@@ -36,6 +36,7 @@ import dataclasses
 import hashlib
 import json
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -199,6 +200,8 @@ class RunStore:
             )
         if create:
             _make_directory(directory)
+            if not path.exists():
+                _check_writable(directory)
         try:
             db = sqlite3.connect(path, timeout=30.0)
         except sqlite3.Error as error:
@@ -240,7 +243,11 @@ class RunStore:
         try:
             run = Run.from_dict(json.loads(found[0]))
         except (ValueError, KeyError, TypeError) as error:
-            raise ReglabError(f"The run store '{self.path}' holds an unreadable run ({error!r}).") from None
+            why = str(error) if isinstance(error, ReglabError) else f"{type(error).__name__}: {error}"
+            raise ReglabError(
+                f"The run store '{self.path}' holds a damaged run of {variant.label!r}, seed {seed}: {why}. "
+                f"Delete {self.path.name} (or use another --out) and train again."
+            ) from None
         return dataclasses.replace(run, variant=variant)
 
     def lookup(self, dataset: Dataset, variants: Sequence[Variant], seeds: Iterable[int]) -> dict[tuple[int, int], Run]:
@@ -253,6 +260,14 @@ class RunStore:
                 if run is not None:
                     found[(i, int(seed))] = run
         return found
+
+    def holds_other_data(self, dataset: Dataset) -> bool:
+        """Whether runs are stored under this data set's name and options but with other data (an edited CSV file)."""
+        row = self._db.execute(
+            "SELECT 1 FROM runs WHERE dataset_key = ? AND data_sha256 != ? LIMIT 1",
+            (dataset_key(dataset), data_fingerprint(dataset)),
+        ).fetchone()
+        return row is not None
 
     def count(self) -> int:
         """How many runs the store holds, all data sets and variants together."""
@@ -327,6 +342,19 @@ def _make_directory(directory: Path) -> None:
     except OSError as error:
         reason = error.strerror or str(error)
         raise ReglabError(f"Cannot create the output directory '{directory}': {reason}.") from None
+
+
+def _check_writable(directory: Path) -> None:
+    """Refuse a directory no file can be created in (read-only, or not ours), naming the reason."""
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ReglabError(
+            f"Cannot create files in the output directory '{directory}' ({reason}): it is read-only or not yours. "
+            "Choose another --out directory."
+        ) from None
 
 
 def _prepare(db: sqlite3.Connection, path: Path, *, create: bool) -> None:
