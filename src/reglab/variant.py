@@ -233,12 +233,18 @@ def _to_text(value: Any) -> str:
             return "none"
         if all(isinstance(v, int) for v in value):
             return "x".join(str(v) for v in value)
-        return "/".join(f"{v:g}" for v in value)
+        return "/".join(_float_text(v) for v in value)
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, float):
-        return f"{value:g}"
+        return _float_text(value)
     return "none" if value is None else str(value)
+
+
+def _float_text(value: float) -> str:
+    """``0.001`` as ``0.001``, ``1e-05`` as ``1e-05``: the short ``g`` form when it reads back exactly, else ``repr``."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
 
 
 def _key_lines() -> str:
