@@ -9,7 +9,8 @@ from reglab.engine import backprop
 from reglab.engine.network import Architecture, StackedMLP
 from reglab.engine.objective import training_loss
 from reglab.engine.optimizers import BatchedAdam
-from reglab.pieces.interface import Regularizer
+from reglab.engine.streams import ModelStreams
+from reglab.pieces.interface import Regularizer, training_weights
 from reglab.regularizers import build_regularizers
 from reglab.variant import Variant
 
@@ -97,8 +98,6 @@ def test_engine_default_penalty_gradient_is_autograd_of_the_penalty():
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
 def test_engine_manual_gradients_through_dropout_and_noise_equal_autograd(activation):
     """Same streams, same masks and noise: the hand-written backward equals autograd through them."""
-    from reglab.engine.streams import ModelStreams
-
     hidden = (8, 5)
     variants = [Variant(hidden=hidden), Variant(hidden=hidden, dropout=0.4, noise=(0.3, 0.2, 0.0)),
                 Variant(hidden=hidden, dropout=(0.0, 0.5), l1=1e-2)]
@@ -120,6 +119,35 @@ def test_engine_manual_gradients_through_dropout_and_noise_equal_autograd(activa
         backprop.loss_and_grads(net, x, y, "binary", pieces, grads, manual_streams)
     for got, expected in zip(grads, want):
         torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass"])
+def test_engine_manual_gradients_through_dropconnect_equal_autograd(task):
+    """DropConnect's masks scale the weights the passes use; the gradient of a stored weight is the used one's times its mask."""
+    hidden = (8, 5)
+    variants = [Variant(hidden=hidden), Variant(hidden=hidden, dropconnect=0.3, dropout=0.2), Variant(hidden=hidden, dropconnect=0.5)]
+    net, x, y, pieces = _setup(task, "tanh", hidden, variants)
+    assert backprop.supports(net, pieces)
+    slots = [(k, 0) for k in range(len(variants))]
+    autograd_streams, manual_streams = ModelStreams(slots), ModelStreams(slots)
+
+    def perturb(h, position):
+        for piece in pieces:
+            h = piece.perturb(h, position, autograd_streams)
+        return h
+
+    def reweigh(weights):
+        return training_weights(pieces, weights, autograd_streams)
+
+    objective = training_loss(net.forward(x, training=True, perturb=perturb, reweigh=reweigh), y, task)
+    want = torch.autograd.grad(objective.sum(), net.parameters())
+    grads = [torch.full_like(p, float("nan")) for p in net.parameters()]
+    with torch.no_grad():
+        loss = backprop.loss_and_grads(net, x, y, task, pieces, grads, manual_streams)
+    torch.testing.assert_close(loss, objective.detach())
+    for got, expected in zip(grads, want):
+        torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-6)
+    assert any(g[1].eq(0).any() for g in grads[: len(net.weights)])  # dropped weights get no gradient
 
 
 def test_engine_manual_path_declines_what_it_does_not_cover():

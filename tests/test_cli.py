@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 
 from conftest import TINY_ARGS, TINY_DATA, Compared, invoke
-from reglab import experiment
+import reglab.experiments.compare as compare_kind  # where the command finds compare()
+from reglab.experiments import stored as experiment  # where experiments call reglab.train
 from reglab.presets import PRESETS
-from reglab.results_file import SCHEMA
+from reglab.outputs.results_json import SCHEMA
 
 
 def _table(stdout: str) -> str:
@@ -192,7 +193,7 @@ def test_no_arguments_is_the_seed_notebook(runner, monkeypatch) -> None:
         seen.update(ds=ds, specs=specs, **kwargs)
         return SimpleNamespace(table="TABLE", verdicts=[], report=Path("reglab-out/report.html"), recommendation=None)
 
-    monkeypatch.setattr(experiment, "compare", fake_compare)
+    monkeypatch.setattr(compare_kind, "compare", fake_compare)
     result = invoke(runner, ["compare"])
     assert result.exit_code == 0, result.output
     assert seen["ds"].name == "moons"
@@ -206,7 +207,7 @@ def test_no_arguments_is_the_seed_notebook(runner, monkeypatch) -> None:
 
 def test_preset_and_variants_add_up(runner, monkeypatch) -> None:
     seen = {}
-    monkeypatch.setattr(experiment, "compare", lambda ds, specs, **kw: seen.update(specs=specs, **kw) or SimpleNamespace(
+    monkeypatch.setattr(compare_kind, "compare", lambda ds, specs, **kw: seen.update(specs=specs, **kw) or SimpleNamespace(
         table="", verdicts=[], report=Path("r"), recommendation=None))
     assert invoke(runner, ["compare", "--preset", "all", "--variant", "mine:l2=1e-2"]).exit_code == 0
     assert seen["specs"] == [*PRESETS["all"].specs, "mine:l2=1e-2"] and seen["preset"] == "all"

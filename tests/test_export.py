@@ -10,7 +10,7 @@ import torch
 
 import reglab
 from conftest import invoke
-from reglab.experiment import chosen_run, read_experiment
+from reglab.experiments import chosen_run, read_experiment
 from reglab.model_file import raw_input_module
 
 

@@ -106,10 +106,6 @@ def _tangles(edges: dict[str, set[str]]) -> set[frozenset[str]]:
 GRAPH = _graph()
 FACADE = "reglab"
 """The package root re-exports the public API; nothing inside the package imports it."""
-KNOWN_FILES = {frozenset({"reglab.experiment", "reglab.sweeps.core"})}
-KNOWN_PACKAGES = {frozenset({"experiment", "sweeps", "cli_support"})}
-"""Cycles still there, owned by the experiment-kinds part of issue 10 (one seam for compare and sweep,
-the CLI in one package): delete these entries when it lands.  Any other cycle fails."""
 
 
 def test_no_module_imports_the_package_root():
@@ -118,7 +114,7 @@ def test_no_module_imports_the_package_root():
 
 def test_no_import_cycle_between_files():
     edges = {m: deps - {FACADE} for m, deps in GRAPH.items() if m != FACADE}
-    assert _tangles(edges) <= KNOWN_FILES
+    assert _tangles(edges) == set()
 
 
 def test_no_import_cycle_between_packages():
@@ -127,7 +123,7 @@ def test_no_import_cycle_between_packages():
         if module == FACADE:
             continue
         units.setdefault(_unit(module), set()).update(_unit(d) for d in deps if d != FACADE and _unit(d) != _unit(module))
-    assert _tangles(units) <= KNOWN_PACKAGES
+    assert _tangles(units) == set()
 
 
 @pytest.mark.parametrize("piece_package", ["reglab.regularizers", "reglab.callbacks"])

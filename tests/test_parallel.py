@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 import reglab
 import reglab.api
 from conftest import TINY_ARGS, Compared, invoke
-from reglab import experiment
+from reglab.experiments import stored as experiment  # where experiments call reglab.train
 from reglab.errors import ReglabError
 from reglab.parallel import Compute, process_pool
 

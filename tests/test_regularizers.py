@@ -10,12 +10,14 @@ import pytest
 import torch
 
 from reglab.callbacks import EarlyStopping
+from reglab.engine import backprop
 from reglab.engine.network import Architecture, StackedMLP
 from reglab.engine.streams import ModelStreams
-from reglab.pieces.interface import Regularizer, StepSizes
+from reglab.pieces.interface import Regularizer, StepSizes, training_weights
 from reglab.regularizers import (
     REGISTRY,
     DecoupledWeightDecay,
+    DropConnect,
     Dropout,
     GaussianNoise,
     L1Penalty,
@@ -30,6 +32,21 @@ from reglab.regularizers import (
     soft_threshold,
 )
 from reglab.variant import Variant
+
+FORMULA_CHECKS: dict[type[Regularizer], str] = {}
+"""Every piece's numeric check of its documented formula, by class (``tests/test_contract.py`` needs one per piece)."""
+
+
+def formula_of(*classes: type[Regularizer]):
+    """Mark a test as the numeric check of these pieces' formulas."""
+
+    def mark(test):
+        for cls in classes:
+            FORMULA_CHECKS[cls] = test.__name__
+        return test
+
+    return mark
+
 
 W = torch.tensor([[[1.0, -2.0], [0.5, 0.0]], [[-3.0, 4.0], [0.0, -0.25]]])  # K=2 models of 2x2
 
@@ -54,6 +71,7 @@ def test_penalty_gradients_are_sign_and_two_w():
     torch.testing.assert_close(g2, 0.6 * W)
 
 
+@formula_of(L1Penalty, L2Penalty)
 def test_penalty_pieces_use_per_layer_strengths_and_skip_biases_unless_asked():
     variants = [Variant(hidden=(2,), l1=(0.1, 0.0)), Variant(hidden=(2,), l2=0.5, penalize_bias=True)]
     net = _net()
@@ -72,6 +90,7 @@ def test_soft_threshold_gives_exact_zeros_and_shrinks_the_rest():
     assert out.tolist() == [-1.5, 0.0, 0.0, 0.0, 0.5]
 
 
+@formula_of(SoftThreshold)
 def test_prox_piece_thresholds_by_the_optimizers_step():
     net = _net(1)
     net.weights[0].copy_(torch.tensor([[[0.02, -0.5], [0.04, 0.3]]]))
@@ -81,6 +100,7 @@ def test_prox_piece_thresholds_by_the_optimizers_step():
     torch.testing.assert_close(net.weights[0][0], torch.tensor([[0.0, -0.47], [0.01, 0.27]]))
 
 
+@formula_of(DecoupledWeightDecay)
 def test_decoupled_decay_shrinks_by_one_minus_lr_wd_and_leaves_biases():
     net = _net()
     before = [w.clone() for w in net.weights]
@@ -93,6 +113,7 @@ def test_decoupled_decay_shrinks_by_one_minus_lr_wd_and_leaves_biases():
     assert net.biases[0].eq(1.0).all()
 
 
+@formula_of(MaxNorm)
 def test_max_norm_caps_each_units_incoming_norm():
     net = _net(2, hidden=(3,))
     net.weights[0].copy_(torch.tensor([[[3.0, 0.1, 0.0], [4.0, 0.1, 1.0]]] * 2))  # column norms 5, 0.14, 1
@@ -103,6 +124,7 @@ def test_max_norm_caps_each_units_incoming_norm():
     torch.testing.assert_close(net.weights[0][0][:, 0], torch.tensor([1.2, 1.6]))  # direction kept
 
 
+@formula_of(UnitNorm, NonNeg)
 def test_unit_norm_and_non_neg_apply_only_to_their_models():
     net = _net()
     before = net.weights[0].clone()
@@ -113,6 +135,7 @@ def test_unit_norm_and_non_neg_apply_only_to_their_models():
     assert (net.weights[0][1] >= 0).all() and (net.weights[0][0] < 0).any() == (before[0] < 0).any()
 
 
+@formula_of(Dropout)
 def test_dropout_keeps_the_expectation_and_drops_the_rate():
     piece = Dropout.build([Variant(hidden=(4,), dropout=0.3), Variant(hidden=(4,))])
     streams = ModelStreams([(0, 0), (0, 0)])
@@ -142,6 +165,7 @@ def test_dropout_is_identity_in_evaluation():
     assert not torch.equal(net.forward(x, training=True, perturb=perturb), evaluated)
 
 
+@formula_of(GaussianNoise)
 def test_gaussian_noise_has_the_documented_std_and_positions():
     variants = [Variant(hidden=(3,), noise=0.5), Variant(hidden=(3,), noise=(0.0, 2.0))]
     piece = GaussianNoise.build(variants)
@@ -153,6 +177,39 @@ def test_gaussian_noise_has_the_documented_std_and_positions():
     hidden = piece.perturb(h, "hidden1", streams)
     assert torch.equal(hidden[0], h[0])  # a single value perturbs the inputs only
     assert hidden[1].std().item() == pytest.approx(2.0, rel=0.02)
+
+
+@formula_of(DropConnect)
+def test_dropconnect_drops_weights_with_rate_p_and_scales_the_rest():
+    variants = [Variant(hidden=(50,), dropconnect=0.25), Variant(hidden=(50,))]
+    piece = DropConnect.build(variants)
+    net = StackedMLP(Architecture(400, (50,), 1), [(0, 0), (0, 0)])
+    used = piece.forward_weights(net.weights, ModelStreams([(0, 0), (0, 0)]))
+    w, kept = net.weights[0][0], used[0][0]
+    dropped = kept == 0
+    assert dropped.float().mean().item() == pytest.approx(0.25, abs=0.01)  # 20 000 weights
+    torch.testing.assert_close(kept[~dropped], w[~dropped] / 0.75)
+    assert all(torch.equal(u[1], s[1]) for u, s in zip(used, net.weights))  # the model without DropConnect
+    assert all(torch.equal(s[0], s[1]) for s in net.weights)  # the stored weights are untouched
+
+
+def test_dropconnect_forward_uses_the_masked_weights_in_training_only():
+    net = StackedMLP(Architecture(3, (6,), 1), [(4, 0)])
+    piece = DropConnect.build([Variant(hidden=(6,), dropconnect=0.5)])
+    x = torch.randn(1, 10, 3)
+    masks = piece.weight_scales(net.weights, ModelStreams([(4, 0)]))  # the masks the next call draws
+    expected = torch.relu(x @ (net.weights[0] * masks[0])) @ (net.weights[1] * masks[1])
+    reweigh = lambda ws: training_weights([piece], ws, ModelStreams([(4, 0)]))  # noqa: E731
+    torch.testing.assert_close(net.forward(x, training=True, reweigh=reweigh), expected)
+    assert torch.equal(net.forward(x, training=False, reweigh=reweigh), net.forward(x, training=False))
+    w = net.weights[0].clone().requires_grad_(True)
+    (grad,) = torch.autograd.grad((w * masks[0]).sum(), [w])
+    torch.testing.assert_close(grad, masks[0])  # the gradient reaches the stored weights through the mask
+    assert backprop.supports(net, [piece])  # the hand-written pass covers a scaling of the weights
+
+
+def test_every_piece_has_a_formula_check():
+    assert set(REGISTRY) <= set(FORMULA_CHECKS), [cls.__name__ for cls in REGISTRY if cls not in FORMULA_CHECKS]
 
 
 def test_model_streams_are_per_model():

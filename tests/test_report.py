@@ -15,10 +15,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 import reglab  # noqa: E402
-from reglab.cli_support import dataset_options, parse_value  # noqa: E402
+from reglab.cli.options import dataset_options, parse_value  # noqa: E402
 from reglab.presets import PRESETS, get_preset  # noqa: E402
-from reglab.report import ReportContent, command_line, python_snippet, render_report  # noqa: E402
-from reglab.results_file import read_results, strict_json, write_results  # noqa: E402
+from reglab.outputs.report import ReportContent, command_line, python_snippet, render_report  # noqa: E402
+from reglab.outputs.results_json import read_results, strict_json, write_results  # noqa: E402
 from reglab.errors import ReglabError  # noqa: E402
 from reglab.store import ExperimentRecord  # noqa: E402
 from reglab.variant import Variant, parse_variants  # noqa: E402
@@ -111,7 +111,7 @@ def test_the_reproduce_command_parses_back_to_the_same_settings() -> None:
 
     record = _record(["L1 1e-3:l1=1e-3", "baseline", "odd name:hidden=16x8,max_norm=2"], options={"noise": 0.3}, epochs=7)
     seen = {}
-    import reglab.experiment as experiment
+    import reglab.experiments.compare as experiment
 
     original = experiment.compare
     experiment.compare = lambda ds, specs, **kw: seen.update(ds=ds, specs=specs, **kw) or SimpleNamespace(

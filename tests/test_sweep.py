@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 
 import reglab
-import reglab.experiment
-import reglab.sweeps.core as sweep_core
-from reglab.experiment import CompareInterrupted
-from reglab.sweeps import sweep
+import reglab.experiments.stored as stored  # where sweeps call reglab.train, with or without a store
+from reglab import sweep
+from reglab.errors import CompareInterrupted
 from reglab.sweeps.selection import kept_features, score_selection
 
 
@@ -71,7 +70,7 @@ def test_l1_feature_selection_recovers_the_informative_features():
 def test_resume_after_an_interruption_trains_only_the_missing_runs(tmp_path, monkeypatch):
     ds = reglab.load_dataset("moons", n_samples=80)
     args = dict(base="hidden=8", seeds=2, epochs=3, progress=False, log=None, out_dir=tmp_path / "out")
-    real_train = sweep_core.train
+    real_train = stored.train
     trained: list[tuple[str, int]] = []
 
     def interrupted_train(dataset, variants, seeds, *, on_run=None, **kw):
@@ -83,7 +82,7 @@ def test_resume_after_an_interruption_trains_only_the_missing_runs(tmp_path, mon
 
         return real_train(dataset, variants, seeds, on_run=keep_then_stop, **kw)
 
-    monkeypatch.setattr(reglab.experiment, "train", interrupted_train)  # stored sweeps train there
+    monkeypatch.setattr(stored, "train", interrupted_train)
     with pytest.raises(CompareInterrupted) as caught:
         sweep(ds, "dropout", "0,0.2,0.4", **args)
     assert (caught.value.kept, caught.value.total) == (3, 6)
@@ -98,7 +97,7 @@ def test_resume_after_an_interruption_trains_only_the_missing_runs(tmp_path, mon
 
         return real_train(dataset, variants, seeds, on_run=keep, **kw)
 
-    monkeypatch.setattr(reglab.experiment, "train", counting_train)
+    monkeypatch.setattr(stored, "train", counting_train)
     result = sweep(ds, "dropout", "0,0.2,0.4", **args)
     assert (result.trained, result.reused) == (3, 3)
     assert not set(first) & set(retrained) and len(retrained) == 3
@@ -139,8 +138,7 @@ def test_l1_sweep_writes_the_path_figures(tmp_path):
 
 
 def test_bad_values_are_refused_before_any_training(monkeypatch):
-    monkeypatch.setattr(sweep_core, "train", lambda *a, **k: pytest.fail("trained"))
-    monkeypatch.setattr(reglab.experiment, "train", lambda *a, **k: pytest.fail("trained"))
+    monkeypatch.setattr(stored, "train", lambda *a, **k: pytest.fail("trained"))
     ds = reglab.load_dataset("moons", n_samples=60)
     with pytest.raises(reglab.ReglabError, match=r"Grid point dropout=1: .*\[0, 1\)"):
         sweep(ds, "dropout", "0,0.5,1", log=None)
@@ -166,8 +164,7 @@ def test_reglab_report_rebuilds_a_sweep_from_the_store_without_training(tmp_path
     for name in outputs:
         (out / name).unlink()
 
-    monkeypatch.setattr(sweep_core, "train", lambda *a, **k: pytest.fail("trained"))
-    monkeypatch.setattr(reglab.experiment, "train", lambda *a, **k: pytest.fail("trained"))
+    monkeypatch.setattr(stored, "train", lambda *a, **k: pytest.fail("trained"))
     monkeypatch.setattr(reglab.api, "train", lambda *a, **k: pytest.fail("trained"))
     again = CliRunner().invoke(app, ["report", str(out)], catch_exceptions=False)
     assert again.exit_code == 0, again.output

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from reglab.errors import ReglabError
+from reglab.store import variant_key
 from reglab.variant import PARAMETERS, Variant, parse_variants
 
 
@@ -84,3 +87,49 @@ def test_duplicate_labels_are_refused():
     with pytest.raises(ReglabError, match="share the label"):
         parse_variants(["a:l1=1", "a:l2=1"])
     assert [v.label for v in parse_variants(["baseline", "l1=1e-3"])] == ["baseline", "l1=0.001"]
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("lr=0", r"`lr`: expected a float in \(0, inf\); a learning rate of 0 never moves the weights. Received: lr=0"),
+        ("max_norm=0", r"`max_norm`: expected a float in \(0, inf\), or none; a norm of 0 would set every weight to zero"),
+        ("epochs=1e20", r"`epochs`: expected an integer in \[1, 1000000\]. Received: epochs=100000000000000000000"),
+        ("ensemble=100000", r"`ensemble`: expected an integer in \[1, 1000\]"),
+        ("hidden=20000x200000", r"`hidden`: expected layer sizes such as 64x32, or none; at most 100 sizes of at most 100000 each"),
+        ("init_scale=0", r"`init_scale`: expected a float in \(0, 100\]; a scale of 0 starts every weight at zero"),
+        ("dropconnect=1", r"`dropconnect`: expected a float in \[0, 1\); a rate of 1 would drop every weight"),
+        ("early_stopping=0", r"`early_stopping`: expected an integer in \[1, 1000000\], or none"),
+    ],
+)
+def test_values_that_make_no_sense_are_refused_with_the_reason(spec, message):
+    with pytest.raises(ReglabError, match=message):
+        Variant.parse(spec)
+
+
+@pytest.mark.parametrize("keywords", [{"epochs": 10**20}, {"l1": 10**400}, {"batch_size": 10**30}, {"lr": float("inf")}])
+def test_numbers_beyond_the_machines_are_refused_from_python_too(keywords):
+    with pytest.raises(ReglabError, match="Invalid value for variant key"):
+        Variant(**keywords)
+
+
+def test_every_key_is_declared_once_with_its_rule():
+    assert list(PARAMETERS)[:4] == ["hidden", "conv", "conv_dropout", "activation"]
+    assert {"dropconnect", "init_scale", "early_stopping", "l1"} <= set(PARAMETERS)
+    v = Variant(l1=1e-3, dropconnect=0.2)
+    assert (v.l1, v.dropconnect, v.init_scale) == (1e-3, 0.2, 1.0)
+    assert v == Variant.parse("l1=1e-3,dropconnect=0.2") and hash(v) == hash(Variant.parse("l1=1e-3,dropconnect=0.2"))
+    assert v.replace(dropconnect=0.0) == Variant(l1=1e-3)
+
+
+def test_run_keys_of_stored_runs_do_not_change():
+    """``settings()`` is the run's key in the store: keys added later appear only when set."""
+    keys = {  # the SHA-256 of variant_key() before the key table was assembled from the pieces
+        "baseline": "42d865cc8fd1627de8b3dc89436b4c9d7a1ddfa679de8d1066ffeab7f8e91305",
+        "l1=1e-3,dropout=0.3/0.1": "1b0f8b7b034c2fe949b4016d9f2f331ff0c65cb113f6b2283a0e3553318ac78b",
+        "x:optimizer=adamw,hidden=16x8,early_stopping=5,max_norm=2": "7c4e458367ca3076da51273e3cc39bb8d6edaa9c36e0dc8121796e74cae8a202",
+    }
+    for spec, digest in keys.items():
+        assert hashlib.sha256(variant_key(Variant.parse(spec)).encode()).hexdigest() == digest, spec
+    assert "init_scale" not in Variant().settings() and Variant(init_scale=2.0).settings()["init_scale"] == 2.0
+    assert Variant.from_dict(Variant(dropconnect=0.1).to_dict()) == Variant(dropconnect=0.1)

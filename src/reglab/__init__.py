@@ -4,42 +4,38 @@
     ds = reglab.load_dataset("moons", n_samples=1000, noise=0.25, seed=0)
     runs = reglab.train(ds, ["baseline", "l1=0.001", "dropout=0.3"], seeds=[0, 1, 2], epochs=500)
     runs[1].history["val_loss"], runs[1].metrics, runs[1].module()
+    result = reglab.compare(ds, ["baseline", "l1=0.001"], out_dir="reglab-out")    # + report.html
+    result = reglab.sweep(ds, "l2", "1e-5:1:log9", out_dir="sweep-out")
 
-The public names are imported when first used (PEP 562), so ``import
-reglab`` (and ``reglab --help``) does not load torch until something needs it.
+The names below load on first use (PEP 562), so ``import reglab.cli`` (and
+``reglab --help``) does not import torch.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
-_PUBLIC = {
-    "PARAMETERS": "reglab.variant", "Variant": "reglab.variant", "Dataset": "reglab.data",
-    "dataset_catalog": "reglab.data", "load_dataset": "reglab.data", "ReglabError": "reglab.errors",
-    "Run": "reglab.run", "sweep": "reglab.sweeps", "train": "reglab.api",
-}
-__all__ = sorted(_PUBLIC)
+from typing import TYPE_CHECKING
+
+from reglab import _lazy
+from reglab.version import reglab_version
 
 if TYPE_CHECKING:
     from reglab.api import train
     from reglab.data import Dataset, dataset_catalog, load_dataset
     from reglab.errors import ReglabError
+    from reglab.experiments.compare import compare
+    from reglab.experiments.sweep import sweep
     from reglab.run import Run
-    from reglab.sweeps import sweep
     from reglab.variant import PARAMETERS, Variant
 
+__version__ = reglab_version()
 
-def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        from importlib.metadata import version
+_PUBLIC = {
+    "PARAMETERS": "reglab.variant", "Dataset": "reglab.data", "ReglabError": "reglab.errors", "Run": "reglab.run",
+    "Variant": "reglab.variant", "compare": "reglab.experiments.compare", "dataset_catalog": "reglab.data",
+    "load_dataset": "reglab.data", "sweep": "reglab.experiments.sweep", "train": "reglab.api",
+}
+"""Each public name and the module that defines it."""
 
-        value = version("reglab")
-    elif name in _PUBLIC:
-        value = getattr(import_module(_PUBLIC[name]), name)
-    else:
-        raise AttributeError(f"module 'reglab' has no attribute {name!r}")
-    globals()[name] = value
-    return value
+__all__ = sorted(_PUBLIC)
 
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_PUBLIC, "__version__"])
+__getattr__, __dir__ = _lazy.lazy_names(__name__, _PUBLIC)

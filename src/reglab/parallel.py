@@ -14,7 +14,7 @@ results; ``max_models`` decides how runs are cut into groups (and so how many
 tasks there are to spread).  The CLI's ``--jobs`` and ``--max-models`` fill
 it.  :func:`process_pool` is the executor it uses by default; any other
 :class:`concurrent.futures.Executor` can be given, for :func:`reglab.train`,
-:func:`reglab.experiment.compare` and :func:`reglab.sweep` alike (a Dask
+:func:`reglab.compare` and :func:`reglab.sweep` alike (a Dask
 cluster's ``Client.get_executor()`` was tried: same numbers as one process).
 """
 

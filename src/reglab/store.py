@@ -16,8 +16,8 @@ Tables (stdlib :mod:`sqlite3`, WAL journal, one commit per run):
 * ``experiments``: what each ``compare`` or ``sweep`` asked for (data set,
   variants in order or the swept parameters with their grids and the base,
   seeds, epochs), newest last, so ``reglab report DIR`` rebuilds the report
-  without training.  ``spec_json`` holds :meth:`ExperimentRecord.to_dict`; its
-  ``kind`` is ``"compare"`` or ``"sweep"`` (absent in older stores: compare).
+  without training.  ``spec_json`` holds :meth:`ExperimentRecord.to_dict`;
+  ``kind`` is its kind of experiment (``"compare"``, ``"sweep"``), also in the JSON.
 * ``checkpoints``: the last saved state of each group still in training
   (:mod:`reglab.engine.checkpoint`), keyed by the SHA-256 of the data set
   key, the data fingerprint and the group's ``(variant_key, seed)`` pairs in
@@ -27,7 +27,10 @@ Tables (stdlib :mod:`sqlite3`, WAL journal, one commit per run):
 * ``reglab_meta``: ``format`` (``reglab-run-store``) and ``schema_version``;
   a database without it is refused as foreign.
 
-Canonical JSON: ``json.dumps(value, sort_keys=True, separators=(",", ":"))``.
+Rows are written with named columns.  The tables, the keys' spelling, the
+schema versions and the migration of an older store (upgraded in place the
+first time it is opened, its runs kept and found) are in
+:mod:`reglab.store_schema`.
 """
 
 from __future__ import annotations
@@ -36,7 +39,6 @@ import dataclasses
 import hashlib
 import json
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,58 +47,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reglab.errors import ReglabError
-from reglab.results_file import reglab_version
+from reglab.outputs.files import make_directory
 from reglab.run import Run
+from reglab.store_schema import canonical_json, insert, prepare, variant_key
 from reglab.variant import Variant
+from reglab.version import reglab_version
 
 if TYPE_CHECKING:
     from reglab.data import Dataset
     from reglab.engine.checkpoint import GroupRuns
 
 FILE_NAME = "runs.sqlite"
-FORMAT = "reglab-run-store"
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS reglab_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    dataset_key TEXT NOT NULL,
-    variant_key TEXT NOT NULL,
-    seed INTEGER NOT NULL,
-    label TEXT NOT NULL,
-    data_sha256 TEXT NOT NULL,
-    reglab_version TEXT NOT NULL,
-    created TEXT NOT NULL,
-    run_json TEXT NOT NULL,
-    PRIMARY KEY (dataset_key, variant_key, seed)
-);
-CREATE TABLE IF NOT EXISTS experiments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created TEXT NOT NULL,
-    spec_json TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS checkpoints (
-    group_key TEXT PRIMARY KEY,
-    created TEXT NOT NULL,
-    epoch INTEGER NOT NULL,
-    state BLOB NOT NULL
-);
-"""
-
-
-def canonical_json(value: Any) -> str:
-    """The one spelling of ``value`` used in keys: sorted keys, no spaces."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
 def dataset_key(dataset: Dataset) -> str:
     """The data set part of a run's key: its name and resolved options."""
     return canonical_json({"name": dataset.name, "options": dataset.options})
-
-
-def variant_key(variant: Variant) -> str:
-    """The variant part of a run's key: its resolved settings, not its name."""
-    return canonical_json(variant.settings())
 
 
 def data_fingerprint(dataset: Dataset) -> str:
@@ -173,9 +137,15 @@ class RunStore:
     """The runs of one output directory.  Use as a context manager, or call :meth:`close`.
 
     Examples:
-        >>> with RunStore.open(out_dir) as store:                 # doctest: +SKIP
-        ...     todo = store.missing(ds, variants, seeds)
-        ...     reglab.train(ds, ..., on_run=lambda run: store.put(ds, run))
+        >>> import tempfile, reglab
+        >>> ds = reglab.load_dataset("moons", n_samples=60, seed=0)
+        >>> variants = [reglab.Variant.parse("hidden=4,epochs=2")]
+        >>> with tempfile.TemporaryDirectory() as out, RunStore.open(out) as store:
+        ...     before = store.lookup(ds, variants, seeds=[0, 1])                  # nothing stored yet
+        ...     runs = reglab.train(ds, variants, seeds=[0], progress=False, on_run=lambda run: store.put(ds, run))
+        ...     after = store.lookup(ds, variants, seeds=[0, 1])                   # {(variant index, seed): Run}
+        >>> before, sorted(after), after[(0, 0)].metrics == runs[0].metrics
+        ({}, [(0, 0)], True)
     """
 
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
@@ -199,15 +169,13 @@ class RunStore:
                 f"Run `reglab compare --out {directory}` or `reglab sweep --out {directory}` first."
             )
         if create:
-            _make_directory(directory)
-            if not path.exists():
-                _check_writable(directory)
+            make_directory(directory)
         try:
             db = sqlite3.connect(path, timeout=30.0)
         except sqlite3.Error as error:
             raise ReglabError(f"Cannot open the run store '{path}': {error}.") from None
         try:
-            _prepare(db, path, create=create)
+            prepare(db, path, create=create)
         except BaseException:
             db.close()
             raise
@@ -225,12 +193,13 @@ class RunStore:
     # -- runs ------------------------------------------------------------------
     def put(self, dataset: Dataset, run: Run, *, fingerprint: str | None = None) -> None:
         """Store (or replace) one run and commit at once."""
-        row = (
-            dataset_key(dataset), variant_key(run.variant), int(run.seed), run.variant.label,
-            fingerprint or data_fingerprint(dataset), reglab_version(), now(), json.dumps(run.to_dict()),
-        )
+        row = {
+            "dataset_key": dataset_key(dataset), "variant_key": variant_key(run.variant), "seed": int(run.seed),
+            "label": run.variant.label, "data_sha256": fingerprint or data_fingerprint(dataset),
+            "reglab_version": reglab_version(), "created": now(), "run_json": json.dumps(run.to_dict()),
+        }
         with self._write():
-            self._db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+            insert(self._db, "runs", row, replace=True)
 
     def get(self, dataset: Dataset, variant: Variant, seed: int, *, fingerprint: str | None = None) -> Run | None:
         """The stored run of ``variant`` × ``seed`` on this data, under ``variant``'s label; ``None`` if absent."""
@@ -281,9 +250,9 @@ class RunStore:
 
     def save_checkpoint(self, dataset: Dataset, runs: GroupRuns, epoch: int, blob: bytes) -> None:
         """Store (or replace) a group's state after ``epoch`` and commit at once."""
-        row = (_group_key(dataset, runs), now(), int(epoch), sqlite3.Binary(blob))
+        row = {"group_key": _group_key(dataset, runs), "created": now(), "epoch": int(epoch), "state": sqlite3.Binary(blob)}
         with self._write():
-            self._db.execute("INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?)", row)
+            insert(self._db, "checkpoints", row, replace=True)
 
     def drop_checkpoint(self, dataset: Dataset, runs: GroupRuns) -> None:
         """Forget a group's state."""
@@ -297,11 +266,9 @@ class RunStore:
     # -- experiments -------------------------------------------------------------
     def record_experiment(self, record: ExperimentRecord) -> None:
         """Remember what a compare or sweep asked for (the newest is used by ``reglab report``)."""
+        row = {"created": record.created or now(), "spec_json": json.dumps(record.to_dict()), "kind": record.kind}
         with self._write():
-            self._db.execute(
-                "INSERT INTO experiments (created, spec_json) VALUES (?, ?)",
-                (record.created or now(), json.dumps(record.to_dict())),
-            )
+            insert(self._db, "experiments", row)
 
     def last_experiment(self) -> ExperimentRecord | None:
         """The newest recorded experiment, or ``None``."""
@@ -332,61 +299,3 @@ def _group_key(dataset: Dataset, runs: GroupRuns) -> str:
     pairs = [[variant_key(variant), int(seed)] for variant, seed in runs]
     text = canonical_json([dataset_key(dataset), data_fingerprint(dataset), pairs])
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _make_directory(directory: Path) -> None:
-    if directory.exists() and not directory.is_dir():
-        raise ReglabError(f"The output path '{directory}' exists and is not a directory.")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ReglabError(f"Cannot create the output directory '{directory}': {reason}.") from None
-
-
-def _check_writable(directory: Path) -> None:
-    """Refuse a directory no file can be created in (read-only, or not ours), naming the reason."""
-    try:
-        with tempfile.TemporaryFile(dir=directory):
-            pass
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ReglabError(
-            f"Cannot create files in the output directory '{directory}' ({reason}): it is read-only or not yours. "
-            "Choose another --out directory."
-        ) from None
-
-
-def _prepare(db: sqlite3.Connection, path: Path, *, create: bool) -> None:
-    """Check that ``db`` is a reglab store (or empty, then set it up)."""
-    not_ours = (
-        f"'{path}' is not a reglab run store{{why}}. Move it away or choose another output directory."
-    )
-    try:
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except sqlite3.DatabaseError as error:
-        raise ReglabError(not_ours.format(why=f" ({error})")) from None
-    except sqlite3.Error as error:
-        raise ReglabError(f"Cannot read the run store '{path}': {error}.") from None
-    if tables and "reglab_meta" not in tables:
-        raise ReglabError(not_ours.format(why=f" (it holds other tables: {', '.join(sorted(tables))})"))
-    if tables:
-        meta = dict(db.execute("SELECT key, value FROM reglab_meta").fetchall())
-        if meta.get("format") != FORMAT:
-            raise ReglabError(not_ours.format(why=""))
-        version = int(meta.get("schema_version", "0"))
-        if version > SCHEMA_VERSION:
-            raise ReglabError(
-                f"The run store '{path}' was written by a newer reglab (schema {version}; this one reads "
-                f"{SCHEMA_VERSION}). Upgrade reglab or choose another output directory."
-            )
-    elif not create:
-        raise ReglabError(f"The run store '{path}' is empty. Run `reglab compare` or `reglab sweep` with --out {path.parent} first.")
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(_SCHEMA)
-        db.execute("INSERT OR IGNORE INTO reglab_meta VALUES ('format', ?)", (FORMAT,))
-        db.execute("INSERT OR IGNORE INTO reglab_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        db.commit()
-    except sqlite3.Error as error:
-        raise ReglabError(f"Cannot write to the run store '{path}': {error}.") from None

@@ -188,6 +188,75 @@ class Dataset:
         if opts["label_noise"] > 0:
             ys[0] = (_split.jitter_targets(ys[0], opts["label_noise"], noise_rng) if classes is None
                      else _split.flip_labels(ys[0], len(classes), opts["label_noise"], noise_rng))
+        opts["task"] = task_
+        return cls._standardized(
+            name, task_, Xs, ys, classes, names, opts,
+            informative_features=_indices(informative_features, n_features, "informative_features"),
+            redundant_features=_indices(redundant_features, n_features, "redundant_features"),
+            image_shape=_image_shape(image_shape, n_features),
+        )
+
+    @classmethod
+    def from_splits(
+        cls,
+        train: tuple[Any, Any],
+        val: tuple[Any, Any],
+        test: tuple[Any, Any] | None = None,
+        *,
+        task: Task | None = None,
+        name: str = "arrays",
+        standardize: bool = True,
+        feature_names: Sequence[str] | None = None,
+        class_names: Sequence[str] | None = None,
+    ) -> Dataset:
+        """A :class:`Dataset` from splits the caller has already chosen: ``(X, y)`` pairs, rows kept as given.
+
+        Nothing is shuffled, split or dropped, so ``X_train`` is exactly the
+        training rows given (standardized).  This is how an estimator trains on
+        the rows it is handed (:mod:`reglab.sklearn`).  Standardization uses the
+        training split's mean and std as in :meth:`from_arrays`; class labels
+        are encoded over the three splits together (sorted order), the task is
+        inferred from all targets when ``task`` is ``None``.  ``test`` may be
+        omitted (an empty test split).  The training split needs at least one
+        row and the validation split too (the engine evaluates it every epoch).
+        """
+        opts = resolve_options(
+            _split.SPLIT_OPTIONS, dict(standardize=standardize, task=task),
+            who="Dataset.from_splits", noun="argument",
+        )
+        pairs = [train, val, test]
+        Xs = [_checks.check_X(pair[0], feature_names) if pair is not None else None for pair in pairs]
+        n_features = Xs[0].shape[1]
+        Xs[2] = Xs[2] if Xs[2] is not None else np.empty((0, n_features))
+        for split, X_split in zip(_split.SPLITS, Xs):
+            if X_split.shape[1] != n_features:
+                raise ReglabError(
+                    f"Every split must have the {n_features} columns of the training split. "
+                    f"Got {X_split.shape[1]} columns in the {split} split instead."
+                )
+        ys = [_checks.check_y(pair[1], len(X_split)) if pair is not None else None for pair, X_split in zip(pairs, Xs)]
+        for split, X_split in zip(_split.SPLITS[:2], Xs):
+            if len(X_split) == 0:
+                raise ReglabError(f"The {split} split is empty: Dataset.from_splits needs at least one {split} row.")
+        sizes = [len(X_split) for X_split in Xs]
+        y_all = np.concatenate([y for y in ys if y is not None])
+        task_ = opts["task"] or _checks.infer_task(y_all)
+        if task_ == "regression":
+            targets, classes = _checks.check_regression_target(y_all), None
+        else:
+            targets, classes = _checks.encode_labels(y_all, task_, class_names)
+        cuts = np.cumsum(sizes)[:-1]
+        opts.update(task=task_, train_size=sizes[0], val_size=sizes[1], test_size=sizes[2])
+        return cls._standardized(name, task_, Xs, np.split(targets, cuts), classes,
+                                 _feature_names(feature_names, n_features), opts)
+
+    @classmethod
+    def _standardized(
+        cls, name: str, task: Task, Xs: list[np.ndarray], ys: list[np.ndarray],
+        classes: tuple[str, ...] | None, names: tuple[str, ...], opts: dict[str, Any], **extras: Any,
+    ) -> Dataset:
+        """The three splits standardized with the training split's statistics (when ``opts["standardize"]``)."""
+        n_features = Xs[0].shape[1]
         mean, std = np.zeros(n_features), np.ones(n_features)
         if opts["standardize"]:
             mean, std = Xs[0].mean(axis=0), Xs[0].std(axis=0)
@@ -198,17 +267,13 @@ class Dataset:
             if opts["standardize"]:
                 target_mean, target_std = float(ys[0].mean()), float(ys[0].std()) or 1.0
             ys = [((t - target_mean) / target_std).astype(np.float32) for t in ys]
-        opts["task"] = task_
         return cls(
-            name=name, task=task_,
+            name=name, task=task,
             X_train=((Xs[0] - mean) / std).astype(np.float32), y_train=ys[0],
             X_val=((Xs[1] - mean) / std).astype(np.float32), y_val=ys[1],
             X_test=((Xs[2] - mean) / std).astype(np.float32), y_test=ys[2],
             feature_names=names, class_names=classes, feature_mean=mean, feature_std=std,
-            target_mean=target_mean, target_std=target_std,
-            informative_features=_indices(informative_features, n_features, "informative_features"),
-            redundant_features=_indices(redundant_features, n_features, "redundant_features"),
-            image_shape=_image_shape(image_shape, n_features), options=opts,
+            target_mean=target_mean, target_std=target_std, options=opts, **extras,
         )
 
 

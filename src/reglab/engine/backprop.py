@@ -16,7 +16,9 @@ Perturbations (dropout, noise) are elementwise affine maps
 ``h' = h * scale + shift`` (``Regularizer.perturb_affine``): the forward pass
 applies them exactly as the autograd path does, and the backward pass
 multiplies by ``scale`` and takes the activation's derivative at its output
-before the perturbation.  Penalties add their gradients through the
+before the perturbation.  Weight-side pieces (DropConnect) scale the weights
+the forward pass uses, ``W' = W * s`` (``Regularizer.weight_scales``): the
+passes use ``W'`` and ``dW = dW' * s``.  Penalties add their gradients through the
 regularizers' ``add_penalty_grad`` hook (closed form where a piece has one,
 autograd on the penalty alone otherwise).  Anything else falls back to autograd:
 :func:`supports` says when this path applies.  The gradients equal
@@ -53,15 +55,28 @@ def supports(net: object, pieces: Sequence[object]) -> bool:
     It does for a plain :class:`StackedMLP` (not a subclass such as a CNN
     head) without batch norm, with an activation in :data:`ACTIVATION_GRADS`,
     when every regularizer perturbs through ``perturb_affine`` (none
-    overrides ``perturb``) and none changes the weights of the forward pass
-    (``forward_weights``: autograd differentiates through that).
+    overrides ``perturb``) and scales weights through ``weight_scales`` (none
+    overrides ``forward_weights``).
     """
     return (
         type(net) is StackedMLP
         and not net.arch.batchnorm
         and net.arch.activation in ACTIVATION_GRADS
-        and all(type(piece).perturb is Regularizer.perturb and not acts_on_weights(piece) for piece in pieces)
+        and all(
+            type(piece).perturb is Regularizer.perturb and type(piece).forward_weights is Regularizer.forward_weights
+            for piece in pieces
+        )
     )
+
+
+def weight_scales(pieces: Sequence[Regularizer], weights: list[Tensor], streams: ModelStreams) -> list[Tensor | None]:
+    """The product of the pieces' :meth:`~reglab.pieces.interface.Regularizer.weight_scales` per weight matrix (``None`` = 1)."""
+    total: list[Tensor | None] = [None] * len(weights)
+    for piece in pieces:
+        for layer, scale in enumerate(piece.weight_scales(weights, streams)):
+            if scale is not None:
+                total[layer] = scale if total[layer] is None else total[layer] * scale
+    return total
 
 
 class AffinePerturbations:
@@ -105,7 +120,7 @@ def loss_and_grads(
 
     ``grads`` is aligned with ``net.parameters()`` (weights, then biases) and
     is overwritten; the objective is the data loss plus every piece's penalty.
-    ``streams`` are the models' random streams, needed when a piece perturbs.
+    ``streams`` are the models' random streams, needed when a piece perturbs or scales weights.
     Call under ``torch.no_grad()``.
     """
     saved: list[Tensor] = []
@@ -113,18 +128,25 @@ def loss_and_grads(
     perturb = AffinePerturbations(perturbing, streams) if perturbing else None
     if perturb is not None:
         x = perturb(x, "input")
-    logits = net.dense(x, training=True, perturb=perturb, saved=saved)
+    weights, scales = net.weights, [None] * len(net.weights)
+    reweighing = [piece for piece in pieces if acts_on_weights(piece)]
+    if reweighing:  # the same draws, in the same order, as the autograd path's forward
+        scales = weight_scales(reweighing, net.weights, streams)
+        weights = [w if scale is None else w * scale for w, scale in zip(net.weights, scales)]
+    logits = net.dense(x, training=True, perturb=perturb, saved=saved, weights=weights)
     data_loss = training_loss(logits, y, task)
     upstream = output_grad(logits, y, task)
     layers = len(net.weights)
     weight_grads, bias_grads = grads[:layers], grads[layers : 2 * layers]
     activation_grad = ACTIVATION_GRADS[net.arch.activation]
     for layer in reversed(range(layers)):
-        h, w = saved[layer], net.weights[layer]
+        h, w = saved[layer], weights[layer]
         if w.shape[-1] == 1:  # one output unit: one-row product for dW, outer product for dh
             torch.bmm(upstream.transpose(1, 2), h, out=weight_grads[layer].transpose(1, 2))
         else:
             torch.bmm(h.transpose(1, 2), upstream, out=weight_grads[layer])
+        if scales[layer] is not None:
+            weight_grads[layer].mul_(scales[layer])
         torch.sum(upstream, dim=1, keepdim=True, out=bias_grads[layer])
         if layer:
             down = upstream * w.transpose(1, 2) if w.shape[-1] == 1 else torch.bmm(upstream, w.transpose(1, 2))

@@ -9,16 +9,17 @@ optional ``colors`` mapping (label → colour, from :func:`variant_colors`) so
 a variant keeps one colour across figures.  See ``docs/analysis.md``.
 """
 
-from reglab.figures._style import DPI, variant_colors
+from reglab.figures._style import variant_colors
 from reglab.figures.boundaries import plot_decision_boundaries
 from reglab.figures.curves import plot_loss_curves
 from reglab.figures.dataset import plot_dataset
 from reglab.figures.gap import plot_generalization_gap
-from reglab.figures.save import CAPTIONS, FigureFile, save_figures
+from reglab.figures.save import COMPARE_FIGURES, save_figures
 from reglab.figures.sparsity import plot_sparsity
 from reglab.figures.weights import plot_weight_distributions
+from reglab.outputs.figures import DPI, FigureFile, FigureSpec
 
 __all__ = [
-    "CAPTIONS", "DPI", "FigureFile", "plot_dataset", "plot_decision_boundaries", "plot_generalization_gap",
+    "COMPARE_FIGURES", "DPI", "FigureFile", "FigureSpec", "plot_dataset", "plot_decision_boundaries", "plot_generalization_gap",
     "plot_loss_curves", "plot_sparsity", "plot_weight_distributions", "save_figures", "variant_colors",
 ]

@@ -20,10 +20,9 @@ from matplotlib.figure import Figure
 
 from reglab.analysis.summary import group_by_variant
 from reglab.errors import ReglabError
+from reglab.outputs.figures import DPI
 from reglab.run import Run
 
-DPI = 110
-"""Resolution of the saved PNGs: a 10-inch-wide figure is 1100 pixels."""
 MAX_WIDTH = 12.5
 """Widest figure, in inches (about 1375 pixels at :data:`DPI`)."""
 

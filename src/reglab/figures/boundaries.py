@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from reglab.figures._style import CLASS_COLORS, check_runs, colors_for, label_grid, panel_grid, styled, wrap
 from reglab.figures.dataset import require_2d, scatter_classes
+from reglab.outputs.figures import FigureSpec
 from reglab.run import Run
 
 if TYPE_CHECKING:
@@ -95,3 +96,15 @@ def _score_text(run: Run, task: str) -> str:
     key, name = ("val_r2", "val R²") if task == "regression" else ("val_acc", "val acc")
     value = run.metrics.get(key, float("nan"))
     return f"{name} {value:.3f}" if np.isfinite(value) else f"{name} —"
+
+
+DECISION_BOUNDARIES = FigureSpec(
+    "decision_boundaries", "Decision boundaries",
+    (
+        "What each variant predicts over the plane (first seed), training points on top. A boundary that "
+        "winds around single points is memorizing noise; a smooth one generalizes."
+    ),
+    draw=lambda subject: plot_decision_boundaries(subject.runs, subject.dataset),
+    applies=lambda subject: subject.dataset.is_2d,
+)
+"""The figure as a compare report shows it (:mod:`reglab.outputs.figures`)."""

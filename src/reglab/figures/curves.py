@@ -12,6 +12,7 @@ from matplotlib.patches import Patch
 
 from reglab.analysis.curves import stack_curves
 from reglab.figures._style import check_runs, colors_for, label_grid, loss_name, panel_grid, styled, wrap
+from reglab.outputs.figures import FigureSpec
 from reglab.run import Run
 
 Y_PERCENTILE = 98
@@ -98,3 +99,15 @@ def plot_loss_curves(runs: Sequence[Run], *, colors: Mapping[str, str] | None = 
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles))
     fig.suptitle(f"Loss curves ({loss_name(task)}, penalty excluded): training vs validation", fontsize=10.5)
     return fig
+
+
+LOSS_CURVES = FigureSpec(
+    "loss_curves", "Loss curves",
+    (
+        "Training (dashed) and validation (solid) loss, mean over seeds with a min–max band; the dot marks "
+        "the best epoch. A validation curve that turns up while the training curve keeps falling is "
+        "overfitting."
+    ),
+    draw=lambda subject: plot_loss_curves(subject.runs),
+)
+"""The figure as a compare report shows it (:mod:`reglab.outputs.figures`)."""

@@ -10,6 +10,7 @@ from matplotlib.lines import Line2D
 
 from reglab.errors import ReglabError
 from reglab.figures._style import CLASS_COLORS, new_figure, styled
+from reglab.outputs.figures import FigureSpec
 
 if TYPE_CHECKING:
     from reglab.data import Dataset
@@ -78,3 +79,14 @@ def plot_dataset(dataset: Dataset) -> Figure:
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_title(f"{dataset.name}: {len(dataset.y_train)} training and {len(dataset.y_val)} validation points")
     return fig
+
+
+DATASET = FigureSpec(
+    "dataset", "The data set",
+    (
+        "Training points (filled) and validation points (hollow), coloured by class, in standardized units."
+    ),
+    draw=lambda subject: plot_dataset(subject.dataset),
+    applies=lambda subject: subject.dataset.is_2d,
+)
+"""The figure as a compare report shows it (:mod:`reglab.outputs.figures`)."""

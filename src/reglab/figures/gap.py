@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from reglab.figures._bars import label_rows, metric_bars
 from reglab.figures._style import check_runs, colors_for, loss_name, metric_values, new_figure, score_key, styled, wrap
+from reglab.outputs.figures import FigureSpec
 from reglab.run import Run
 
 R2_FLOOR = -1.0
@@ -61,3 +62,14 @@ def plot_generalization_gap(runs: Sequence[Run], *, colors: Mapping[str, str] | 
     label_rows(gap_ax, labels, palette, [wrap(label, 30) for label in labels])
     fig.suptitle("Generalization: the gap between validation and training (mean ± std over seeds)", fontsize=10.5)
     return fig
+
+
+GENERALIZATION_GAP = FigureSpec(
+    "generalization_gap", "Generalization gap",
+    (
+        "Validation minus training loss of the final model, and the validation score with the training score "
+        "as a diamond. A large gap means the model fits the training set better than unseen data."
+    ),
+    draw=lambda subject: plot_generalization_gap(subject.runs),
+)
+"""The figure as a compare report shows it (:mod:`reglab.outputs.figures`)."""

@@ -10,6 +10,7 @@ from matplotlib.ticker import PercentFormatter
 from reglab.engine.weight_stats import NEAR_ZERO
 from reglab.figures._bars import label_rows, metric_bars
 from reglab.figures._style import check_runs, colors_for, metric_values, new_figure, styled, wrap
+from reglab.outputs.figures import FigureSpec
 from reglab.run import Run
 
 
@@ -45,3 +46,14 @@ def plot_sparsity(runs: Sequence[Run], *, colors: Mapping[str, str] | None = Non
     axes[0].set_ylabel("variant")
     fig.suptitle("Sparsity and size of the weights (mean ± std over seeds; dots = seeds)", fontsize=10.5)
     return fig
+
+
+SPARSITY = FigureSpec(
+    "sparsity", "Sparsity and weight norms",
+    (
+        "Share of exactly-zero and near-zero weights, and the weight L2 norm, mean ± std over seeds (dots: "
+        "seeds). Penalties shrink the norm; L1 and its proximal form create zeros."
+    ),
+    draw=lambda subject: plot_sparsity(subject.runs),
+)
+"""The figure as a compare report shows it (:mod:`reglab.outputs.figures`)."""

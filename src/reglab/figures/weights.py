@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from reglab.engine.weight_stats import NEAR_ZERO
 from reglab.figures._style import check_runs, colors_for, first_layer_weights, new_figure, styled, wrap
+from reglab.outputs.figures import FigureSpec
 from reglab.run import Run
 
 _HORIZONTAL = ({"orientation": "horizontal"} if tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) >= (3, 10)
@@ -104,3 +105,14 @@ def plot_weight_distributions(runs: Sequence[Run], *, colors: Mapping[str, str] 
     hist_axes[0].set_title("Histograms of |w|\n", fontsize=10)  # the second line leaves room for the variant name
     fig.suptitle("First-layer weight distributions (all seeds pooled)", fontsize=10.5)
     return fig
+
+
+WEIGHT_DISTRIBUTIONS = FigureSpec(
+    "weight_distributions", "First-layer weight distributions",
+    (
+        "Box plots (symlog axis) and histograms of |w| (log axis) of the first-layer weights, all seeds "
+        "pooled. L1 pulls many weights towards zero; exact zeros (proximal L1) are hatched."
+    ),
+    draw=lambda subject: plot_weight_distributions(subject.runs),
+)
+"""The figure as a compare report shows it (:mod:`reglab.outputs.figures`)."""

@@ -11,7 +11,8 @@ may do any of these things, each a hook that does nothing by default:
   usually as an elementwise affine map given by ``perturb_affine``;
 * ``forward_weights(weights, streams)``: the weights the training forward
   pass uses instead of the stored ones (DropConnect); the stored weights are
-  untouched and evaluation uses them as they are;
+  untouched and evaluation uses them as they are; usually an elementwise
+  scaling given by ``weight_scales``;
 * ``before_update(net, lr)``: change weights before the optimizer step (decoupled decay);
 * ``after_update(net, steps)``: change weights after it (proximal steps, constraints);
 * ``state_dict()`` / ``load_state_dict(state)``: what the piece learns while
@@ -219,14 +220,25 @@ class Regularizer:
         return None, None
 
     def forward_weights(self, weights: list[Tensor], streams: RandomStreams) -> list[Tensor]:
-        """The weights one training forward pass uses, from the stored ``weights`` (default: as they are).
+        """The weights one training forward pass uses, from the stored ``weights``.
 
-        Called once per training step, before the forward pass, with every
-        weight matrix of :attr:`StackedModel.weights`; the result must be a
-        differentiable function of ``weights`` (autograd takes the gradient
-        through it).  Never called in evaluation.
+        Called once per training step, before the forward pass (after the
+        input perturbation), with every weight matrix of
+        :attr:`StackedModel.weights`; never in evaluation.  By default the
+        elementwise scaling of :meth:`weight_scales`, ``w * scale``; a piece
+        whose change is not of that form overrides this (the result must be a
+        differentiable function of ``weights``: the engine then uses autograd).
         """
-        return weights
+        scales = self.weight_scales(weights, streams)
+        return [w if scale is None else w * scale for w, scale in zip(weights, scales)]
+
+    def weight_scales(self, weights: list[Tensor], streams: RandomStreams) -> list[Tensor | None]:
+        """This step's scaling of each weight matrix (``None`` = 1), broadcasting against it.
+
+        The derivative of ``w * scale`` with respect to ``w`` is ``scale``,
+        which is what the engine's hand-written backward pass uses.  Default: no change.
+        """
+        return [None] * len(weights)
 
     def before_update(self, net: StackedModel, lr: Tensor) -> None:
         """In-place change of the weights before the optimizer step."""
@@ -260,8 +272,9 @@ def perturbs(piece: Regularizer) -> bool:
 
 
 def acts_on_weights(piece: Regularizer) -> bool:
-    """Whether ``piece`` changes the weights of the training forward pass (overrides ``forward_weights``)."""
-    return type(piece).forward_weights is not Regularizer.forward_weights
+    """Whether ``piece`` changes the weights of the training forward pass (overrides ``forward_weights`` or ``weight_scales``)."""
+    kind = type(piece)
+    return kind.forward_weights is not Regularizer.forward_weights or kind.weight_scales is not Regularizer.weight_scales
 
 
 def total_penalty(net: StackedModel, pieces: Sequence[Regularizer]) -> Tensor:

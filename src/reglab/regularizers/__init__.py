@@ -10,6 +10,7 @@ them.  Adding a technique means one new file and one entry here.
 from collections.abc import Sequence
 
 from reglab.pieces.interface import Regularizer, VariantView
+from reglab.regularizers.dropconnect import DropConnect
 from reglab.regularizers.dropout import Dropout
 from reglab.regularizers.l1 import L1Penalty, l1_penalty
 from reglab.regularizers.l2 import L2Penalty, l2_penalty
@@ -23,6 +24,7 @@ from reglab.regularizers.weight_decay import DecoupledWeightDecay
 REGISTRY: tuple[type[Regularizer], ...] = (
     GaussianNoise,
     Dropout,
+    DropConnect,
     L1Penalty,
     L2Penalty,
     DecoupledWeightDecay,
@@ -54,5 +56,6 @@ __all__ = [
     "UnitNorm",
     "NonNeg",
     "Dropout",
+    "DropConnect",
     "GaussianNoise",
 ]

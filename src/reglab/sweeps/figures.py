@@ -7,6 +7,8 @@
 * :func:`plot_sparsity_path` (``l1``/``prox``): exact-zero share, kept features, precision/recall against λ.
 * :func:`plot_boundaries_at` (2-D data): decision boundaries at the weakest point, the choice and the strongest point.
 
+:data:`SWEEP_FIGURES` lists them with their titles and captions, in the order a sweep's report shows them.
+
 On every x axis regularization grows from left to right (the axis is reversed
 for ``max_norm``, ``early_stopping`` and ``hidden``, where smaller is stronger).
 """
@@ -22,8 +24,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from reglab.figures import plot_decision_boundaries
+from reglab.figures import plot_dataset, plot_decision_boundaries
 from reglab.figures._style import loss_name, new_figure, score_key, styled
+from reglab.outputs.figures import FigureSpec
 from reglab.sweeps.result import SweepResult
 from reglab.sweeps.selection import ABSOLUTE_FLOOR, RELATIVE_THRESHOLD
 
@@ -346,3 +349,49 @@ def _title(result: SweepResult, what: str) -> str:
     return (f"{what}: {params} on {result.dataset.name} ({len(result.seeds)} seed{'s' * (len(result.seeds) != 1)}, "
             f"{result.base.epochs} epochs, base {result.base.short_form() or 'defaults'})")
 
+
+# -- the registry: each figure with its caption, in the reading order of a sweep's report ----------
+
+HEATMAP = FigureSpec(
+    "heatmap", "Validation loss over the grid",
+    "Mean validation loss and generalization gap at each pair of values; regularization grows to the right and "
+    "upwards. Star: lowest validation loss; green frame: the one-SE choice (largest sum of strength ranks "
+    "within one standard error of the best).",
+    draw=plot_heatmap, applies=lambda result: result.is_2d, tight=False,
+)
+VALIDATION_CURVE = FigureSpec(
+    "validation_curve", "Validation curve",
+    "Training (dashed) and validation (solid) loss and score against the parameter, mean over seeds with a ±1 std "
+    "band; regularization grows to the right. Red shading: overfitting (validation loss above the one-SE "
+    "threshold and a larger train/validation gap than at the best point); amber: underfitting (validation loss "
+    "above the threshold and a higher training loss than at the best point). The star marks the lowest "
+    "validation loss, the green line the one-standard-error choice.",
+    draw=plot_validation_curve, applies=lambda result: not result.is_2d, tight=False,
+)
+REGULARIZATION_PATH = FigureSpec(
+    "regularization_path", "Regularization path",
+    "Left: each first-layer weight against λ (first seed), like scikit-learn's Lasso path. Right: per input "
+    "feature, the norm of its outgoing weights; a feature is kept while its norm stays above the dashed cut. "
+    "Informative features (when known) are drawn in colour, the others in grey.",
+    draw=plot_path, applies=lambda result: result.path is not None, tight=False,
+)
+SPARSITY_PATH = FigureSpec(
+    "sparsity_path", "Sparsity and feature selection",
+    "Share of exactly-zero weights against λ, and how many input features are kept; with known informative "
+    "features, the precision and recall of that selection (mean over seeds).",
+    draw=plot_sparsity_path, applies=lambda result: result.path is not None, tight=False,
+)
+BOUNDARIES = FigureSpec(
+    "boundaries", "Decision boundaries: too weak, chosen, too strong",
+    "What the network predicts (first seed) at the weakest grid point, at the one-SE choice and at the strongest "
+    "point. Too weak winds around single training points (overfitting); too strong is too smooth to follow the "
+    "classes (underfitting).",
+    draw=plot_boundaries_at, applies=lambda result: result.dataset.is_2d, tight=False,
+)
+SWEEP_DATASET = FigureSpec(
+    "sweep_dataset", "The data set", "Training points (filled) and validation points (hollow), coloured by class.",
+    draw=lambda result: plot_dataset(result.dataset), applies=lambda result: result.dataset.is_2d, tight=False,
+)
+
+SWEEP_FIGURES = (HEATMAP, VALIDATION_CURVE, REGULARIZATION_PATH, SPARSITY_PATH, BOUNDARIES, SWEEP_DATASET)
+"""A sweep's figures (:mod:`reglab.outputs.figures`), drawn from its :class:`SweepResult`."""

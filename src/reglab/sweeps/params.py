@@ -38,7 +38,7 @@ from typing import Any
 
 from reglab.errors import ReglabError, did_you_mean
 from reglab.pieces.interface import Key
-from reglab.rules import Interval, PerLayer, Sizes, base_rule
+from reglab.rules import Interval, PerLayer, Rule, Sizes, base_rule
 from reglab.variant import PARAMETERS, Variant
 
 
@@ -61,7 +61,7 @@ class SweepParam:
     stronger: str
     axis: str
     help: str
-    rule: Any = None
+    rule: Rule
     path: bool = False
 
     @classmethod

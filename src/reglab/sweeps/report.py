@@ -1,6 +1,6 @@
 """The outputs of a sweep: PNG figures, ``results.json`` and ``report.html`` (same form as ``compare``).
 
-``results.json`` is the compare document (:mod:`reglab.results_file`: every
+``results.json`` is the compare document (:mod:`reglab.outputs.results_json`: every
 run's settings, seed, history and metrics) with one more top-level key,
 ``"sweep"``::
 
@@ -26,110 +26,39 @@ selection, the figures (embedded PNGs) and the command that reproduces it.
 from __future__ import annotations
 
 import math
-import shlex
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from matplotlib.figure import Figure
-
 from reglab.analysis import Stat
 from reglab.analysis.summary import align_table
-from reglab.errors import ReglabError
-from reglab.figures import DPI, FigureFile, plot_dataset
-from reglab.report.command import FLAGS, changed_options, option_text
-from reglab.report.page import embedded_figure, page, take_away
-from reglab.results_file import reglab_version, results_document, strict_json, write_results
+from reglab.outputs.directory import write_directory
+from reglab.outputs.figures import FigureFile
+from reglab.outputs.report.command import data_words, option_text, seed_words, shell_line
+from reglab.outputs.report.page import figures_section, footer, page, take_away
+from reglab.outputs.results_json import results_document, strict_json
 from reglab.store import ExperimentRecord, now
-from reglab.sweeps.figures import (
-    plot_boundaries_at,
-    plot_heatmap,
-    plot_path,
-    plot_sparsity_path,
-    plot_validation_curve,
-)
+from reglab.sweeps.figures import SWEEP_FIGURES
 from reglab.sweeps.result import SweepResult
-
-REPORT_FILE = "report.html"
-RESULTS_FILE = "results.json"
 RULE = ("one-standard-error rule: the strongest regularization whose mean validation loss (over seeds) is at most "
         "the lowest mean validation loss plus its standard error (std / sqrt(seeds))")
 STAT_KEYS = ("train_loss", "val_loss", "test_loss", "train_acc", "val_acc", "test_acc", "train_r2", "val_r2", "test_r2",
              "generalization_gap", "exact_zero_fraction", "near_zero_fraction", "weight_l2", "best_epoch", "stopped_epoch")
 
-CAPTIONS = {
-    "sweep_dataset": ("The data set", "Training points (filled) and validation points (hollow), coloured by class."),
-    "validation_curve": (
-        "Validation curve",
-        "Training (dashed) and validation (solid) loss and score against the parameter, mean over seeds with a ±1 std "
-        "band; regularization grows to the right. Red shading: overfitting (validation loss above the one-SE "
-        "threshold and a larger train/validation gap than at the best point); amber: underfitting (validation loss "
-        "above the threshold and a higher training loss than at the best point). The star marks the lowest "
-        "validation loss, the green line the one-standard-error choice."),
-    "heatmap": (
-        "Validation loss over the grid",
-        "Mean validation loss and generalization gap at each pair of values; regularization grows to the right and "
-        "upwards. Star: lowest validation loss; green frame: the one-SE choice (largest sum of strength ranks "
-        "within one standard error of the best)."),
-    "regularization_path": (
-        "Regularization path",
-        "Left: each first-layer weight against λ (first seed), like scikit-learn's Lasso path. Right: per input "
-        "feature, the norm of its outgoing weights; a feature is kept while its norm stays above the dashed cut. "
-        "Informative features (when known) are drawn in colour, the others in grey."),
-    "sparsity_path": (
-        "Sparsity and feature selection",
-        "Share of exactly-zero weights against λ, and how many input features are kept; with known informative "
-        "features, the precision and recall of that selection (mean over seeds)."),
-    "boundaries": (
-        "Decision boundaries: too weak, chosen, too strong",
-        "What the network predicts (first seed) at the weakest grid point, at the one-SE choice and at the strongest "
-        "point. Too weak winds around single training points (overfitting); too strong is too smooth to follow the "
-        "classes (underfitting)."),
-}
-
-
 def write_outputs(result: SweepResult, out: Path) -> SweepResult:
     """Write the figures, ``results.json`` and ``report.html`` into ``out``; fill the paths in ``result``."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ReglabError(f"Cannot create the output directory '{out}': {error.strerror or error}.") from None
-    result.out_dir = out
-    result.figures = save_sweep_figures(result, out)
+    result.out_dir = Path(out)
     created = now()
     document = results_document(result.dataset, result.runs, seeds=result.seeds, epochs=result.epochs, created=created)
     document["sweep"] = strict_json(sweep_section(result))
-    result.results = write_results(out / RESULTS_FILE, document)
-    path = out / REPORT_FILE
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(render_report(result, created), encoding="utf-8")
-    temporary.replace(path)
-    result.report = path
+
+    def report_page(figures: list[FigureFile]) -> str:
+        result.figures = figures
+        return render_report(result, created)
+
+    written = write_directory(out, SWEEP_FIGURES, result, document, report_page)
+    result.results, result.report = written.results, written.report
     return result
-
-
-def save_sweep_figures(result: SweepResult, out: Path) -> list[FigureFile]:
-    """Draw the figures that apply to this sweep and write them as PNG, in reading order."""
-    makers: list[tuple[str, Callable[[], Figure]]] = []
-    if result.is_2d:
-        makers.append(("heatmap", lambda: plot_heatmap(result)))
-    else:
-        makers.append(("validation_curve", lambda: plot_validation_curve(result)))
-    if result.path is not None:
-        makers += [("regularization_path", lambda: plot_path(result)), ("sparsity_path", lambda: plot_sparsity_path(result))]
-    if result.dataset.is_2d:
-        makers += [("boundaries", lambda: plot_boundaries_at(result)), ("sweep_dataset", lambda: plot_dataset(result.dataset))]
-    files = []
-    for name, make in makers:
-        path = out / f"{name}.png"
-        try:
-            make().savefig(path, dpi=DPI)
-        except OSError as error:
-            raise ReglabError(f"Cannot write the figure '{path}': {error.strerror or error}.") from None
-        title, caption = CAPTIONS[name]
-        files.append(FigureFile(name, title, path, caption))
-    return files
 
 
 # -- results.json ---------------------------------------------------------------------------
@@ -198,16 +127,11 @@ def render_report(result: SweepResult, created: str = "") -> str:
     subtitle = (f"{points} grid points × {len(result.seeds)} seed{'s' * (len(result.seeds) != 1)} · "
                 f"{result.base.epochs} epochs · base {result.base.short_form() or 'defaults'} · mean ± std over seeds")
     sections = [_choice_section(result), _dataset_section(result), _table_section(result),
-                _selection_section(result), _figures_section(result), _reproduce_section(result)]
+                _selection_section(result), figures_section(result.figures), _reproduce_section(result)]
     links = [("choice", "Choice"), ("dataset", "Data set"), ("table", "Table")]
     links += [("selection", "Feature selection")] if result.path is not None else []
     links += [("figures", "Figures"), ("reproduce", "Reproduce")]
-    footer = (
-        f"Made by reglab {escape(reglab_version())} on {escape(created)}.\n"
-        "Files beside this page: results.json (every run's settings, history and metrics, and the sweep's "
-        "analysis), runs.sqlite (the runs with their weights) and the figures as PNG."
-    )
-    return page(title, subtitle, links, "".join(sections), footer)
+    return page(title, subtitle, links, "".join(sections), footer(created, "and the sweep's analysis"))
 
 
 def _choice_section(result: SweepResult) -> str:
@@ -294,26 +218,18 @@ def _selection_section(result: SweepResult) -> str:
     return f'<section id="selection"><h2>Feature selection</h2><div class="card">{"".join(lines)}</div></section>'
 
 
-def _figures_section(result: SweepResult) -> str:
-    blocks = [embedded_figure(figure) for figure in result.figures]
-    return f'<section id="figures"><h2>Figures</h2>{"".join(blocks)}</section>'
-
-
 def command_line(result: SweepResult) -> str:
     """``reglab sweep ...`` reproducing ``result`` into its output directory, shell-quoted."""
     ds = result.dataset
     record = ExperimentRecord(dataset=ds.name, options=dict(ds.options), variants=(), specs=(), seeds=result.seeds)
-    words = ["reglab", "sweep", ds.name]
-    for key, value in changed_options(record).items():
-        words += [FLAGS[key], option_text(value)] if key in FLAGS else ["--option", f"{key}={option_text(value)}"]
+    words = data_words("sweep", record)
     for spec, values in zip(result.params, result.values):
         words += ["--param", spec.name, "--values", ",".join(_exact(spec, v) for v in values)]
     if result.base.short_form():
         words += ["--base", result.base.short_form()]
-    seeds = list(result.seeds)
-    words += ["--seeds", str(len(seeds))] if seeds == list(range(len(seeds))) else []
+    words += seed_words(result.seeds)
     words += ["--out", str(result.out_dir or "reglab-sweep")]
-    return " ".join(shlex.quote(w) for w in words)
+    return shell_line(words)
 
 
 def _exact(spec: Any, value: Any) -> str:

@@ -1,4 +1,4 @@
-"""The command line (and Python snippet) that reproduces a stored comparison.
+"""The command line (and Python snippet) that reproduces a stored experiment.
 
 Only data set options that differ from their defaults are spelled out; seeds
 ``0..N-1`` become ``--seeds N``; the variants are written as ``--preset NAME``
@@ -8,13 +8,16 @@ when they start with that preset's, and the others as one ``--variant 'label:spe
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reglab.data import dataset_catalog
 from reglab.data._split import SPLIT_OPTIONS
 from reglab.data.csv_file import CSV_OPTIONS
-from reglab.store import ExperimentRecord
+
+if TYPE_CHECKING:
+    from reglab.store import ExperimentRecord  # the store imports reglab.outputs.files
 
 FLAGS = {"n_samples": "--n-samples", "noise": "--noise", "train_size": "--train-size", "target": "--target"}
 """Data set options with their own flag; the others go through ``--option KEY=VALUE``."""
@@ -56,26 +59,38 @@ def _preset_prefix(record: ExperimentRecord) -> int:
     return len(preset.specs)
 
 
+def data_words(command: str, record: ExperimentRecord) -> list[str]:
+    """``reglab COMMAND DATASET`` and the data set options that differ from their defaults, as words."""
+    words = ["reglab", command, record.dataset]
+    for key, value in changed_options(record).items():
+        words += [FLAGS[key], option_text(value)] if key in FLAGS else ["--option", f"{key}={option_text(value)}"]
+    return words
+
+
+def seed_words(seeds: Sequence[int]) -> list[str]:
+    """``--seeds N`` when the seeds are ``0..N-1`` (the CLI's only form), else nothing."""
+    seeds = list(seeds)
+    return ["--seeds", str(len(seeds))] if seeds == list(range(len(seeds))) else []
+
+
+def shell_line(words: Sequence[str]) -> str:
+    """The words as one shell command line, each quoted where the shell needs it."""
+    return " ".join(shlex.quote(word) for word in words)
+
+
 def command_line(record: ExperimentRecord, out_dir: str | Path) -> str:
     """``reglab compare ...`` reproducing ``record`` into ``out_dir``, shell-quoted."""
-    words = ["reglab", "compare", record.dataset]
-    for key, value in changed_options(record).items():
-        if key in FLAGS:
-            words += [FLAGS[key], option_text(value)]
-        else:
-            words += ["--option", f"{key}={option_text(value)}"]
+    words = data_words("compare", record)
     from_preset = _preset_prefix(record)
     if from_preset:
         words += ["--preset", str(record.preset)]
     for spec in record.specs[from_preset:]:
         words += ["--variant", spec]
-    seeds = list(record.seeds)
-    if seeds == list(range(len(seeds))):
-        words += ["--seeds", str(len(seeds))]
+    words += seed_words(record.seeds)
     if record.epochs is not None:
         words += ["--epochs", str(record.epochs)]
     words += ["--out", str(out_dir)]
-    return " ".join(shlex.quote(word) for word in words)
+    return shell_line(words)
 
 
 def python_snippet(record: ExperimentRecord, out_dir: str | Path) -> str:
@@ -83,9 +98,8 @@ def python_snippet(record: ExperimentRecord, out_dir: str | Path) -> str:
     options = ", ".join(f"{key}={value!r}" for key, value in changed_options(record).items())
     specs = ",\n    ".join(repr(spec) for spec in record.specs)
     return (
-        "import reglab\n"
-        "from reglab.experiment import compare\n\n"
+        "import reglab\n\n"
         f"ds = reglab.load_dataset({record.dataset!r}{', ' + options if options else ''})\n"
         f"variants = [\n    {specs},\n]\n"
-        f"compare(ds, variants, seeds={list(record.seeds)!r}, out_dir={str(out_dir)!r}, epochs={record.epochs!r})\n"
+        f"reglab.compare(ds, variants, seeds={list(record.seeds)!r}, out_dir={str(out_dir)!r}, epochs={record.epochs!r})\n"
     )

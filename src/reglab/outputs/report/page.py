@@ -1,17 +1,23 @@
-"""The shell every reglab HTML report shares: head, header with navigation, footer, embedded figures."""
+"""What every kind's report page shares: the shell (head, header with navigation), the figures, the footer.
+
+A kind's page is ``page(title, subtitle, links, body, footer(created, ...))``
+with its own sections in ``body``; :func:`figures_section` and
+:func:`take_away` are the sections every kind shows the same way.
+"""
 
 from __future__ import annotations
 
 import base64
 import re
+from datetime import datetime
 import shlex
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from reglab.report.style import CSS
-from reglab.results_file import reglab_version
+from reglab.outputs.report.style import CSS
+from reglab.version import reglab_version
 
 
 def page(title: str, subtitle: str, links: Sequence[tuple[str, str]], body: str, footer: str) -> str:
@@ -64,3 +70,32 @@ def embedded_figure(figure: Any, *, card: bool = True) -> str:
         f"<figcaption><strong>{escape(figure.title)}</strong>{escape(figure.caption)}"
         f' <span class="note">({escape(Path(figure.path).name)})</span></figcaption></figure>'
     )
+
+
+def figures_section(figures: Sequence[Any]) -> str:
+    """The ``Figures`` section: each figure with its title and caption, in order (empty without figures)."""
+    blocks = [embedded_figure(figure) for figure in figures]
+    if not blocks:
+        return ""
+    return f"""
+<section id="figures"><h2>Figures</h2>
+{"".join(blocks)}
+</section>"""
+
+
+def footer(created: str, analysis: str = "") -> str:
+    """The footer: the reglab version and date, and the files beside the page (``results.json`` also holding ``analysis``)."""
+    holds = "every run's settings, history and metrics" + (f", {analysis}" if analysis else "")
+    return (
+        f"Made by reglab {escape(reglab_version())} on {escape(when(created))}.\n"
+        f"Files beside this page: results.json ({holds}), "
+        "runs.sqlite (the runs with their weights) and the figures as PNG."
+    )
+
+
+def when(created: str) -> str:
+    """``2025-01-31T12:00:00+00:00`` as ``2025-01-31 12:00 UTC``."""
+    try:
+        return datetime.fromisoformat(created).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return created

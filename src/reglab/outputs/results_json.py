@@ -40,13 +40,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reglab.errors import ReglabError
+from reglab.outputs.files import write_text
+from reglab.version import reglab_version
 
 if TYPE_CHECKING:
     from reglab.data import Dataset
@@ -54,14 +54,6 @@ if TYPE_CHECKING:
 
 SCHEMA = "reglab.results/1"
 FILE_NAME = "results.json"
-
-
-def reglab_version() -> str:
-    """The installed reglab version, or ``"unknown"`` when running from a bare source tree."""
-    try:
-        return metadata.version("reglab")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def strict_json(value: Any) -> Any:
@@ -119,11 +111,7 @@ def results_document(
 
 def write_results(path: str | Path, document: dict[str, Any]) -> Path:
     """Write ``document`` to ``path`` atomically (a temporary file, then a rename)."""
-    path = Path(path)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
-    return path
+    return write_text(path, json.dumps(document, indent=1, allow_nan=False) + "\n")
 
 
 def read_results(path: str | Path) -> dict[str, Any]:

@@ -9,20 +9,21 @@ in-page anchors.  Every piece of text that comes from the user or the data
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reglab.data import Dataset
-from reglab.report.command import changed_options, command_line, python_snippet
-from reglab.report.page import css_name, embedded_figure, page, take_away
-from reglab.results_file import reglab_version
-from reglab.store import ExperimentRecord
+from reglab.outputs.files import write_text
+from reglab.outputs.report.command import changed_options, command_line, python_snippet
+from reglab.outputs.report.page import css_name, embedded_figure, figures_section, footer, page, take_away
+from reglab.version import reglab_version
 from reglab.variant import Variant
+
+if TYPE_CHECKING:
+    from reglab.store import ExperimentRecord  # the store imports reglab.outputs.files
 
 DATASET_FIGURE = "dataset"
 """The figure shown beside the data set's description rather than with the others."""
@@ -59,11 +60,7 @@ class ReportContent:
 
 def write_report(path: str | Path, content: ReportContent) -> Path:
     """Render ``content`` and write it to ``path`` atomically; return the path."""
-    path = Path(path)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(render_report(content), encoding="utf-8")
-    os.replace(temporary, path)
-    return path
+    return write_text(path, render_report(content))
 
 
 def render_report(content: ReportContent) -> str:
@@ -75,7 +72,7 @@ def render_report(content: ReportContent) -> str:
         _dataset_section(ds, record, beside_data),
         _verdicts_section(content.verdicts, content.recommendation),
         _table_section(content.table, record),
-        _figures_section([f for f in content.figures if f.name != DATASET_FIGURE]),
+        figures_section([f for f in content.figures if f.name != DATASET_FIGURE]),
         _reproduce_section(content),
     ]
     missing = ""
@@ -88,12 +85,7 @@ def render_report(content: ReportContent) -> str:
         )
     links = (("dataset", "Data set"), ("verdicts", "Verdicts"), ("table", "Table"), ("figures", "Figures"),
              ("reproduce", "Reproduce"))
-    footer = (
-        f"Made by reglab {escape(reglab_version())} on {escape(_when(content.created))}.\n"
-        "Files beside this page: results.json (every run's settings, history and metrics), "
-        "runs.sqlite (the runs with their weights) and the figures as PNG."
-    )
-    return page(title, _subtitle(ds, record), links, missing + "\n" + "".join(sections), footer)
+    return page(title, _subtitle(ds, record), links, missing + "\n" + "".join(sections), footer(content.created))
 
 
 # -- sections -------------------------------------------------------------------------
@@ -199,16 +191,6 @@ def _cell(text: str) -> str:
     return f'{escape(mean)}<span class="sd">± {escape(spread)}</span>'
 
 
-def _figures_section(figures: Sequence[Any]) -> str:
-    blocks = [embedded_figure(figure) for figure in figures]
-    if not blocks:
-        return ""
-    return f"""
-<section id="figures"><h2>Figures</h2>
-{"".join(blocks)}
-</section>"""
-
-
 def _reproduce_section(content: ReportContent) -> str:
     record = content.record
     rows = []
@@ -232,14 +214,6 @@ def _reproduce_section(content: ReportContent) -> str:
 <tbody>{"".join(rows)}</tbody>
 </table></div>
 </section>"""
-
-
-def _when(created: str) -> str:
-    """``2025-01-31T12:00:00+00:00`` as ``2025-01-31 12:00 UTC``."""
-    try:
-        return datetime.fromisoformat(created).strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return created
 
 
 def _value(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""The ``reglab sweep`` command (registered on the typer app by :mod:`reglab.cli`).
+"""``reglab sweep``: one or two parameters over a grid → the validation curve and the one-standard-error choice.
 
     reglab sweep moons --param l2 --values 1e-5:1:log9 --base hidden=64x64 --seeds 3
     reglab sweep classification --param prox --values 1e-4:3e-2:log7 --base hidden=16x16 --epochs 100
@@ -12,30 +12,49 @@ line on stderr and exit 2 (handled by the CLI's shared error handler).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperOption
 
-from reglab.cli_support import JobsOption, MaxModelsOption, csv_path, dataset_options, user_errors
+from reglab.cli.app import app
+from reglab.cli.errors import echo_lines, user_errors
+from reglab.cli.options import (
+    DataOption,
+    DatasetArgument,
+    JobsOption,
+    MaxModelsOption,
+    NoiseOption,
+    NSamplesOption,
+    QuietOption,
+    TargetOption,
+    TrainSizeOption,
+    load_data,
+)
 from reglab.errors import ReglabError
-from reglab.sweeps.params import SWEEP_PARAMS, get_param
-
-if TYPE_CHECKING:
-    from reglab.sweeps.result import SweepResult
 
 DEFAULT_OUT = Path("reglab-sweep")
-DEFAULT_DATASET = "moons"
+PARAM_HELP = "The parameter to sweep{names}. Give it twice for a 2-D grid."
 
 
+class NamesInHelp(TyperCommand):
+    """``reglab sweep --help`` lists the sweepable names, which come from the pieces (and load torch) only then."""
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        from reglab.sweeps.params import SWEEP_PARAMS
+
+        for option in self.params:
+            if option.name == "param" and isinstance(option, TyperOption):
+                option.help = PARAM_HELP.format(names=": " + ", ".join(SWEEP_PARAMS))
+        super().format_help(ctx, formatter)
+
+
+@app.command(name="sweep", cls=NamesInHelp)
 def sweep_command(
-    dataset: Annotated[
-        str | None,
-        typer.Argument(help="A data set name (see `reglab datasets`) or a CSV file path. Default: moons.", show_default=False),
-    ] = None,
+    dataset: DatasetArgument = None,
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", "-p", help=f"The parameter to sweep: {', '.join(SWEEP_PARAMS)}. Give it twice for a 2-D grid.",
-                     show_default=False),
+        typer.Option("--param", "-p", help=PARAM_HELP.format(names=""), show_default=False),
     ] = None,
     values: Annotated[
         list[str] | None,
@@ -50,17 +69,12 @@ def sweep_command(
         int | None, typer.Option("--epochs", min=1, help="Epochs for every run. Default: the base's own (500).", show_default=False)
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory (created; runs stored there are reused).")] = DEFAULT_OUT,
-    n_samples: Annotated[int | None, typer.Option("--n-samples", help="Rows generated (synthetic data sets).", show_default=False)] = None,
-    noise: Annotated[float | None, typer.Option("--noise", help="Noise of a synthetic data set.", show_default=False)] = None,
-    train_size: Annotated[
-        str | None, typer.Option("--train-size", help="Training rows: a fraction (0.6) or a count (600).", show_default=False)
-    ] = None,
-    target: Annotated[str | None, typer.Option("--target", help="Target column of a CSV file (default: the last).", show_default=False)] = None,
-    option: Annotated[
-        list[str] | None,
-        typer.Option("--option", help="Any other data set option as KEY=VALUE, e.g. label_noise=0.1; repeatable.", show_default=False),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")] = False,
+    n_samples: NSamplesOption = None,
+    noise: NoiseOption = None,
+    train_size: TrainSizeOption = None,
+    target: TargetOption = None,
+    option: DataOption = None,
+    quiet: QuietOption = False,
     jobs: JobsOption = 1,
     max_models: MaxModelsOption = 1024,
 ) -> None:
@@ -76,39 +90,22 @@ def sweep_command(
     """
     with user_errors():
         pairs = _pairs(param or [], values or [])
+        # the library (torch) loads when a command runs, not for `reglab --help`
+        from reglab.experiments.sweep import SWEEP, sweep
+        from reglab.parallel import Compute
+        from reglab.sweeps.params import get_param
+
         for name, _ in pairs:
             get_param(name)
 
-        from reglab.data import load_dataset
-        from reglab.parallel import Compute
-        from reglab.sweeps.core import sweep
-
-        options = dataset_options(n_samples, noise, train_size, target, option or [])
-        ds = load_dataset(csv_path(dataset or DEFAULT_DATASET), **options)
+        ds = load_data(dataset, n_samples, noise, train_size, target, option)
         (p1, v1), *second = pairs
         result = sweep(
             ds, p1, v1, base=base, seeds=seeds, epochs=epochs, out_dir=out, progress=not quiet,
             param2=second[0][0] if second else None, values2=second[0][1] if second else None,
             log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=Compute(jobs, max_models),
         )
-        print_outcome(result)
-
-
-def print_outcome(result: SweepResult) -> None:
-    """The table, the kept features (l1/prox), the report path and, last, the chosen value (also for ``reglab report``)."""
-    from reglab.sweeps.report import format_table
-
-    typer.echo(format_table(result))
-    selection = result.selection()
-    if selection is not None:
-        names = ", ".join(result.dataset.feature_names[i] for i in selection["kept"]) or "none"
-        line = f"kept features at the choice: {names}"
-        if "precision" in selection:
-            line += (f" (precision {selection['precision'].format('.2f')}, recall "
-                     f"{selection['recall'].format('.2f')} against the informative features)")
-        typer.echo(line)
-    typer.echo(f"report: {result.report}")
-    typer.echo(result.choice_line())
+        echo_lines(SWEEP.summary_lines(result))
 
 
 def _pairs(params: list[str], grids: list[str]) -> list[tuple[str, str]]:

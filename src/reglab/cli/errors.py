@@ -1,0 +1,56 @@
+"""How every ``reglab`` command ends on a mistake or Ctrl-C: one line and an exit code.
+
+A user mistake prints ONE line, ``error: ...``, on stderr and exits with
+:data:`EXIT_USER_ERROR`; Ctrl-C during training exits with
+:data:`EXIT_INTERRUPTED` after saying how many runs were kept.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+
+from reglab.errors import CompareInterrupted, ReglabError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _os_message(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return f"{reason}: '{error.filename}'" if error.filename else reason
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn user mistakes into one ``error:`` line and exit 2; Ctrl-C into exit 130."""
+    try:
+        yield
+    except CompareInterrupted as stop:
+        typer.echo(stop.message, err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except ReglabError as error:
+        typer.echo(f"error: {_one_line(str(error))}", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    except OSError as error:
+        typer.echo(f"error: {_one_line(_os_message(error))}", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    except sqlite3.Error as error:
+        typer.echo(f"error: the run store failed: {_one_line(str(error))}", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+
+
+def echo_lines(lines: list[str]) -> None:
+    """Print a kind's summary lines on stdout."""
+    for line in lines:
+        typer.echo(line)

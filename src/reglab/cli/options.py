@@ -1,0 +1,120 @@
+"""The options several ``reglab`` commands share, declared once, and turning them into a data set.
+
+A command takes the data set as ``dataset: DatasetArgument`` plus the five
+data-set options (``n_samples: NSamplesOption`` ...), and the compute options
+``jobs: JobsOption``, ``max_models: MaxModelsOption``; :func:`load_data`
+turns the data-set ones into a :class:`~reglab.data.Dataset`.  This module
+imports typer only, so ``reglab --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from reglab.errors import ReglabError
+
+if TYPE_CHECKING:
+    from reglab.data import Dataset
+
+DEFAULT_DATASET = "moons"
+
+DatasetArgument = Annotated[
+    str | None,
+    typer.Argument(metavar="DATASET", help="A data set name (see `reglab datasets`) or a CSV file path. Default: moons.",
+                   show_default=False),
+]
+NSamplesOption = Annotated[
+    int | None, typer.Option("--n-samples", metavar="N", help="Rows generated (synthetic data sets).", show_default=False)
+]
+NoiseOption = Annotated[float | None, typer.Option("--noise", metavar="F", help="Noise of a synthetic data set.", show_default=False)]
+TrainSizeOption = Annotated[
+    str | None, typer.Option("--train-size", metavar="F", help="Training rows: a fraction (0.6) or a count (600).", show_default=False)
+]
+TargetOption = Annotated[
+    str | None, typer.Option("--target", metavar="COL", help="Target column of a CSV file (default: the last).", show_default=False)
+]
+DataOption = Annotated[
+    list[str] | None,
+    typer.Option("--option", metavar="KEY=VALUE", help="Any other data set option as KEY=VALUE, e.g. label_noise=0.1; repeatable.",
+                 show_default=False),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")]
+JobsOption = Annotated[
+    int,
+    typer.Option("--jobs", "-j", min=1, metavar="N",
+                 help="Worker processes training groups in parallel (1: this process). Never changes the numbers."),
+]
+MaxModelsOption = Annotated[
+    int,
+    typer.Option("--max-models", min=1, metavar="N",
+                 help="Most models in one batched group; fewer make more groups for --jobs to spread "
+                      "(chaotic runs may then differ in the last digits)."),
+]
+OutputDirectory = Annotated[
+    Path,
+    typer.Argument(metavar="DIR", help="The --out directory of an earlier `reglab compare` or `reglab sweep`.", show_default=False),
+]
+"""The argument of the commands that read an earlier output directory back (report, export)."""
+
+
+def parse_value(text: str) -> Any:
+    """A command-line value as Python: ``true``/``false``, ``none``, an int, a float, else the text."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off"):
+        return False
+    if lowered in ("none", "null"):
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def dataset_options(
+    n_samples: int | None, noise: float | None, train_size: str | None, target: str | None, extra: list[str]
+) -> dict[str, Any]:
+    """The data set options given on the command line (only those given)."""
+    options: dict[str, Any] = {}
+    for item in extra:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise ReglabError(f"Invalid value for `--option`: expected KEY=VALUE (for example label_noise=0.1). Received: {item!r}")
+        options[key.strip().replace("-", "_")] = parse_value(value)
+    given = {"n_samples": n_samples, "noise": noise, "train_size": None if train_size is None else parse_value(train_size),
+             "target": target}
+    options.update({key: value for key, value in given.items() if value is not None})
+    return options
+
+
+def csv_path(name: str) -> str:
+    """A CSV path made absolute (so `reglab report` finds it from anywhere); a catalog name as is."""
+    from reglab.data.catalog import REGISTRY  # the catalog imports the data sets: only when a command runs
+
+    if name in REGISTRY:
+        return name
+    path = Path(name)
+    if path.suffix.lower() == ".csv" or path.is_file():
+        return str(path.resolve())
+    return name
+
+
+def load_data(
+    dataset: str | None, n_samples: int | None, noise: float | None, train_size: str | None, target: str | None,
+    option: list[str] | None,
+) -> Dataset:
+    """The data set the shared options name (default: moons).
+
+    Raises:
+        ReglabError: an unknown data set, a bad option, a missing CSV file.
+    """
+    from reglab.data import load_dataset  # numpy and scikit-learn: only when a command runs
+
+    options = dataset_options(n_samples, noise, train_size, target, option or [])
+    return load_dataset(csv_path(dataset or DEFAULT_DATASET), **options)
