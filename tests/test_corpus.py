@@ -92,17 +92,20 @@ CLI_CASES = [
     # integers beyond the machine's, on every option of compare and sweep
     *(Case(f"{command}-{option}-huge", [command, *extra, option, HUGE], 2, (option, HUGE))
       for command, extra in (("compare", []), ("sweep", ["--param", "l2", "--values", "1e-3,1e-2"]))
-      for option in ("--seeds", "--epochs", "--jobs", "--max-models")),
-    Case("compare-n-samples-huge", ["compare", "--n-samples", HUGE], 2, ("memory", "rows")),
-    Case("sweep-n-samples-huge", ["sweep", "--param", "l2", "--values", "1e-3,1e-2", "--n-samples", HUGE], 2, ("memory",)),
-    Case("variant-epochs-huge", ["compare", "--variant", "epochs=1e20"], 2, ("`epochs`", "1e20")),
+      for option in ("--seeds", "--epochs", "--jobs")),
+    Case("max-models-huge", ["compare", "--max-models", HUGE], 2, ("--max-models", HUGE)),
+    Case("max-models-1e18-is-fine", ["compare", "--max-models", "1" + "0" * 18, "--dry-run", "--n-samples", "60"], 0, ()),
+    Case("compare-n-samples-huge", ["compare", "--n-samples", HUGE], 2, ("--n-samples", HUGE)),
+    Case("sweep-n-samples-huge", ["sweep", "--param", "l2", "--values", "1e-3,1e-2", "--n-samples", HUGE], 2, ("--n-samples",)),
+    Case("variant-epochs-huge", ["compare", "--variant", "epochs=1e20"], 2, ("`epochs`", HUGE)),
+    Case("variant-ensemble-huge", ["compare", "--variant", "ensemble=100000"], 2, ("`ensemble`", "100000")),
     Case("seeds-negative", ["compare", "--seeds", "-1"], 2, ("--seeds", "-1")),
     Case("epochs-zero", ["compare", "--epochs", "0"], 2, ("--epochs", "0")),
     Case("export-seed-negative", ["export", "{tmp}", "--seed", "-1"], 2, ("--seed", "-1")),
     # sizes that cannot fit
     Case("n-samples-billion", ["compare", "--n-samples", "1000000000"], 2, ("memory", "available")),
     Case("hidden-huge", ["compare", "--variant", "hidden=100000x100000", *TINY], 2, ("memory", "available", "weights")),
-    Case("ensemble-huge", ["compare", "--variant", "ensemble=100000,hidden=2000x2000", *TINY], 2, ("memory", "available")),
+    Case("ensemble-huge", ["compare", "--variant", "ensemble=1000,hidden=20000x20000", *TINY], 2, ("memory", "available")),
     # silent mistakes
     Case("preset-empty", ["compare", "--preset", ""], 2, ("preset",)),
     Case("out-empty", ["compare", "--out", ""], 2, ("--out", "empty")),

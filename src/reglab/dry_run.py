@@ -3,8 +3,8 @@
 :func:`plan_job` leaves out the runs an output directory already stores,
 cuts the rest into the groups :func:`reglab.train` would train, takes the
 memory estimate of :mod:`reglab.budget` and, when the job fits, measures the
-time: :func:`calibrate` trains each group shape for 2 epochs on at most
-:data:`CALIBRATION_BATCHES` minibatches and scales the second epoch's time
+time: :func:`calibrate` trains each group shape for 3 epochs on at most
+:data:`CALIBRATION_BATCHES` minibatches and scales the quicker of the later epochs' time
 by the epochs and rows of the real job (the first epoch's extra time is the
 set-up).  With ``--jobs N`` the groups are dealt to N workers, longest
 first.  The commands raise :class:`DryRun` with the plan instead of training
@@ -47,10 +47,11 @@ class Calibration:
 
 
 def calibrate(group: Group, splits: dict[str, Split], task: str) -> Calibration:
-    """Train ``group`` for 2 epochs on at most :data:`CALIBRATION_BATCHES` minibatches; scale to the real job.
+    """Train ``group`` for 3 epochs on at most :data:`CALIBRATION_BATCHES` minibatches; scale to the real job.
 
-    The second epoch's time (minibatches and evaluation, which both grow with
-    the rows) is scaled by ``n_train / calibration rows`` and by the group's
+    The quicker of the 2nd and 3rd epochs (minibatches and evaluation, which
+    both grow with the rows; the quicker is the one less disturbed by other
+    work) is scaled by ``n_train / calibration rows`` and by the group's
     epochs; the first epoch's extra time is the set-up.
     """
     from reglab.api import build_pieces
@@ -65,11 +66,12 @@ def calibrate(group: Group, splits: dict[str, Split], task: str) -> Calibration:
         keep = max(1, round(split.X.shape[0] * share)) if split.X.shape[0] else 0
         cut[name] = Split(split.X[:keep], split.y[:keep])
     ticks: list[float] = []
+    short = dataclasses.replace(group, epochs=3)
     start = time.perf_counter()
-    short = dataclasses.replace(group, epochs=2)
     train_group(short, cut, task, on_epoch=lambda _: ticks.append(time.perf_counter()), pieces=build_pieces(short))
-    first, second = ticks[0] - start, ticks[1] - ticks[0]
-    return Calibration(len(group.runs) * group.members, group.epochs, max(first - second, 0.0), second * n_train / rows)
+    epoch = min(ticks[1] - ticks[0], ticks[2] - ticks[1])
+    setup = max(ticks[0] - start - epoch, 0.0)
+    return Calibration(len(group.runs) * group.members, group.epochs, setup, epoch * n_train / rows)
 
 
 def duration_text(seconds: float) -> str:
@@ -115,7 +117,7 @@ class Plan:
         out = [f"runs: {self.runs} to train ({models} models)" + (f", {self.stored} already stored" if self.stored else "")]
         shapes: dict[str, int] = {}
         for group in self.groups:
-            text = (f"{len(group.runs)} runs x {group.members} models, {'x'.join(map(str, group.arch.hidden)) or 'linear'}, "
+            text = (f"{len(group.runs)} runs x {group.members} models, hidden {'x'.join(map(str, group.arch.hidden)) or 'none'}, "
                     f"{group.epochs} epochs")
             shapes[text] = shapes.get(text, 0) + 1
         out.append(f"groups: {len(self.groups)} ({'; '.join(f'{n} of {text}' if n > 1 else text for text, n in shapes.items())})")
@@ -124,7 +126,7 @@ class Plan:
         out.append(f"memory: {self.estimate.describe()} at the peak; {room} available: {verdict}")
         if self.calibrations:
             how = "in this process" if self.jobs == 1 else f"on {self.jobs} workers, if they do not slow each other down"
-            out.append(f"time: about {duration_text(self.seconds)} {how} (calibrated on 2 epochs of at most "
+            out.append(f"time: about {duration_text(self.seconds)} {how} (calibrated on 3 epochs of at most "
                        f"{CALIBRATION_BATCHES} minibatches per group)")
         return out
 

@@ -21,6 +21,7 @@ cluster's ``Client.get_executor()`` was tried: same numbers as one process).
 from __future__ import annotations
 
 import multiprocessing
+import numbers
 import multiprocessing.connection
 import multiprocessing.context
 import os
@@ -34,7 +35,11 @@ from dataclasses import dataclass
 from multiprocessing.managers import SyncManager
 from typing import Any
 
+from reglab.arguments import MAX_INT
 from reglab.errors import ReglabError
+
+MAX_JOBS = 1024
+"""The most worker processes ``--jobs`` may start (each also needs its memory: :mod:`reglab.budget`)."""
 
 
 @contextmanager
@@ -193,17 +198,20 @@ class Compute:
     ``executor``, when given, is used instead of a pool of ``jobs`` processes
     (and left open): any :class:`concurrent.futures.Executor` whose workers
     can import reglab, such as a Dask cluster's ``client.get_executor()``.
+    ``dry_run`` trains nothing: the command raises :class:`reglab.dry_run.DryRun`
+    with the plan of what it would train (``--dry-run``).
     """
 
     jobs: int = 1
     max_models: int = 1024
     executor: Executor | None = None
+    dry_run: bool = False
 
     def __post_init__(self) -> None:
-        if self.jobs < 1:
-            raise ReglabError(f"jobs={self.jobs}: give at least 1 worker process.")
-        if self.max_models < 1:
-            raise ReglabError(f"max_models={self.max_models}: a group holds at least 1 model.")
+        for name, high in (("jobs", MAX_JOBS), ("max_models", MAX_INT)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= high:
+                raise ReglabError(f"Invalid value for `{name}`: expected an integer in [1, {high}]. Received: {name}={value!r}")
 
     @contextmanager
     def workers(self) -> Iterator[Executor | None]:

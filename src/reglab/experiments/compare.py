@@ -24,7 +24,7 @@ from reglab.analysis import diagnose_all, format_table, recommend, summarize, ta
 from reglab.data import Dataset, load_dataset
 from reglab.errors import ReglabError
 from reglab.experiments.kinds import Log, StoredExperiment, silent, stderr_log
-from reglab.experiments.stored import train_stored
+from reglab.experiments.stored import train_all
 from reglab.figures.save import COMPARE_FIGURES
 from reglab.outputs.directory import write_directory
 from reglab.outputs.figures import FigureFile
@@ -112,8 +112,10 @@ def compare(
         specs=tuple(_spec_text(v) for v in variants), seeds=tuple(seed_list),
         epochs=epochs, preset=preset, created=now(), reglab_version=reglab_version(),
     )
+    if isinstance(out_dir, str) and not out_dir.strip():
+        raise ReglabError("Argument `out_dir` is empty: give the output directory, e.g. 'reglab-out'.")
     out = Path(out_dir)
-    runs, trained = train_stored(ds, wanted, seed_list, out, record, progress=progress, say=say, compute=compute)
+    runs, trained = train_all(ds, wanted, seed_list, out, record, progress=progress, say=say, compute=compute)
     result = COMPARE.write(analyse(out, ds, runs, record), out)
     result.trained, result.reused = trained, len(runs) - trained
     return result
