@@ -231,3 +231,13 @@ def test_a_big_baseline_on_few_samples_overfits() -> None:
     assert verdict.kind == "overfits", verdict.summary
     assert verdict.evidence["val_rise"] > OVERFIT_RISE
     assert verdict.summary.startswith("overfits: its validation loss rose")
+
+
+def test_a_loss_that_explodes_is_unstable_not_underfitting():
+    train = [0.7, 5e4, 2e6, 6e4]
+    val = [0.7, 3e5, 7.8e17, 8e17]
+    verdict = diagnose_curves("big lr", train, val, chance_loss=0.693)
+    assert verdict.kind == "unstable"
+    assert verdict.summary.startswith("unstable: its validation loss reached 8e+17 at epoch 4") and "Lower the learning rate" in verdict.summary
+    calm = diagnose_curves("calm", [0.7, 0.69, 0.69], [0.7, 0.69, 0.7], chance_loss=0.693)
+    assert calm.kind == "underfits"  # high but not exploding: still underfitting

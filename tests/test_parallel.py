@@ -51,7 +51,7 @@ def test_worker_processes_give_the_numbers_of_one_process_and_report_each_epoch(
             steps.append(n)
             return super().update(n)
 
-    monkeypatch.setattr(reglab.api, "tqdm", CountingBar)
+    monkeypatch.setattr(reglab.api, "progress_bar", lambda *, total, enabled, **options: CountingBar(total=total, **options))
     with process_pool(2, threads=1) as pool:
         spread = reglab.train(moons, VARIANTS, seeds=[0, 1], progress=False, max_models=3, executor=pool)
     _same(here, spread)

@@ -18,6 +18,7 @@ from reglab.engine.trainer import CallbackFactory, Observe, Split, train_group
 from reglab.errors import ReglabError
 from reglab.parallel import EpochTicks, concurrency, epoch_queue
 from reglab.pieces.interface import Pieces
+from reglab.progress import progress_bar
 from reglab.regularizers import build_regularizers
 from reglab.run import Run
 from reglab.variant import Variant, parse_variants
@@ -127,10 +128,7 @@ def train(
     groups = make_groups(specs, dataset.n_features, dataset.n_outputs, dataset.image_shape, max_models=max_models)
     rows = (len(dataset.y_train), len(dataset.y_val), len(dataset.y_test))
     budget.check_fits(budget.training_estimate(groups, rows, dataset.n_features, concurrent=concurrency(executor)))
-    splits = {
-        name: Split.of(getattr(dataset, f"X_{name}"), getattr(dataset, f"y_{name}"), dataset.task)
-        for name in ("train", "val", "test")
-    }
+    splits = dataset_splits(dataset)
     results: list[Run | None] = [None] * len(specs)
 
     def deliver(group: Group, outcomes: list[RunOutcome]) -> None:
@@ -141,7 +139,7 @@ def train(
                 on_run(run)
 
     total = sum(group.epochs for group in groups)
-    with tqdm(total=total, disable=not progress, unit="epoch", desc="training", dynamic_ncols=True) as bar:
+    with progress_bar(total=total, enabled=progress, unit="epoch", desc="training", dynamic_ncols=True) as bar:
         if executor is not None:
             _train_on(executor, groups, splits, dataset.task, deliver, bar, callbacks)
         else:
@@ -155,6 +153,14 @@ def train(
                 if checkpoint is not None:
                     checkpoint.drop()
     return results  # type: ignore[return-value]
+
+
+def dataset_splits(dataset: Dataset) -> dict[str, Split]:
+    """The train, validation and test splits of ``dataset`` as the engine's tensors."""
+    return {
+        name: Split.of(getattr(dataset, f"X_{name}"), getattr(dataset, f"y_{name}"), dataset.task)
+        for name in ("train", "val", "test")
+    }
 
 
 def _train_here(

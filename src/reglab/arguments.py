@@ -38,6 +38,17 @@ def seed_list(seeds: Any) -> list[int]:
     return out
 
 
+MAX_SEEDS = 1_000_000
+"""The most seeds ``seeds=N`` (``--seeds N``) may ask for; memory decides long before (:mod:`reglab.budget`)."""
+
+
+def seed_count(name: str, count: Any) -> list[int]:
+    """Seeds ``0 .. count-1`` for ``seeds=N`` (``name`` is how the caller calls it: ``seeds`` or ``--seeds``)."""
+    if isinstance(count, bool) or not isinstance(count, numbers.Integral) or not 1 <= count <= MAX_SEEDS:
+        raise ReglabError(f"Invalid value for `{name}`: expected an integer in [1, {MAX_SEEDS}]. Received: {name}={count!r}")
+    return list(range(int(count)))
+
+
 def positive_int(name: str, value: Any) -> int:
     """``value`` as an int in [1, 2**63 - 1], else a ReglabError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= MAX_INT:

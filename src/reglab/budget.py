@@ -35,16 +35,13 @@ history (**results**).  The data sets are counted by :func:`data_bytes`:
 ``DATA_BYTES_PER_CELL`` (40) bytes per cell, for the generated float64 array,
 its splits and their float32 copies.
 
-The figures exist to refuse what cannot fit, not to predict to the megabyte.  :func:`calibrate` measures the time: it trains each group for two
-epochs on at most ``CALIBRATION_BATCHES`` minibatches and scales the second
-epoch's time by the epochs and rows of the real job.
+The figures exist to refuse what cannot fit, not to predict to the megabyte.
+:mod:`reglab.dry_run` adds the time, measured, for ``--dry-run``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +51,6 @@ from reglab.errors import ReglabError
 
 if TYPE_CHECKING:
     from reglab.engine.plan import Group
-    from reglab.engine.trainer import Split
 
 FLOAT = 4
 """Bytes of one float32, the engine's number."""
@@ -76,8 +72,6 @@ TEMPORARIES = 1.2
 """The steps' temporaries (backward pass, optimizer arithmetic, weight statistics, allocator slack), as a share
 of everything else: measured peaks of four workloads were 1.1 to 2.1 times the held parts (2 000-model ensemble,
 4 models of 1000x1000, 1 024 seed models, one model on 120 000 rows), so the total is 2.2 times them."""
-CALIBRATION_BATCHES = 20
-"""Minibatches per epoch trained by :func:`calibrate`."""
 
 
 def available_memory() -> int | None:
@@ -246,54 +240,3 @@ def training_estimate(
     parts["temporaries"] = int(TEMPORARIES * sum(parts.values()))
     models = sum(len(group.runs) * group.members for group in groups)
     return Estimate(f"Training {models} models in {len(groups)} group{'s' if len(groups) > 1 else ''}", parts)
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Seconds one group is expected to train: ``setup`` once, then ``per_epoch`` for each of ``epochs``."""
-
-    models: int
-    epochs: int
-    setup: float
-    per_epoch: float
-
-    @property
-    def seconds(self) -> float:
-        return self.setup + self.per_epoch * self.epochs
-
-
-def calibrate(group: Group, splits: dict[str, Split], task: str) -> Calibration:
-    """Train ``group`` for 2 epochs on at most :data:`CALIBRATION_BATCHES` minibatches; scale to the real job.
-
-    The second epoch's time (minibatches and evaluation, which both grow with
-    the rows) is scaled by ``n_train / calibration rows`` and by the group's
-    epochs; the first epoch's extra time is the set-up.
-    """
-    from reglab.engine.trainer import Split, train_group
-
-    n_train = splits["train"].X.shape[0]
-    batch = n_train if group.batch_size == "full" else min(int(group.batch_size), n_train)
-    rows = min(n_train, batch * CALIBRATION_BATCHES)
-    share = rows / n_train
-    cut = {}
-    for name, split in splits.items():
-        keep = max(1, round(split.X.shape[0] * share)) if split.X.shape[0] else 0
-        cut[name] = Split(split.X[:keep], split.y[:keep])
-    ticks: list[float] = []
-    start = time.perf_counter()
-    train_group(dataclasses.replace(group, epochs=2), cut, task, on_epoch=lambda _: ticks.append(time.perf_counter()))
-    first, second = ticks[0] - start, ticks[1] - ticks[0]
-    return Calibration(len(group.runs) * group.members, group.epochs, max(first - second, 0.0), second * n_train / rows)
-
-
-def duration_text(seconds: float) -> str:
-    """``0.4 s``, ``12 s``, ``3 min 20 s``, ``2 h 05 min``, ``4.1 days``."""
-    if seconds < 10:
-        return f"{seconds:.1f} s"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min {int(seconds % 60):02d} s"
-    if seconds < 86400 * 2:
-        return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60):02d} min"
-    return f"{seconds / 86400:.1f} days"

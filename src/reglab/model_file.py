@@ -22,13 +22,14 @@ ensemble's ``EnsembleMean`` needs reglab installed to load).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
-from reglab.errors import ReglabError
+from reglab.errors import ReglabError, ReglabWarning
 
 if TYPE_CHECKING:
     from reglab.data import Dataset
@@ -54,11 +55,32 @@ def raw_input_module(run: Run, dataset: Dataset) -> nn.Sequential:
 
 
 def save_model(run: Run, dataset: Dataset, path: str | Path) -> Path:
-    """Write :func:`raw_input_module` of ``run`` to ``path`` (``torch.save``); return the path."""
+    """Write :func:`raw_input_module` of ``run`` to ``path`` (``torch.save``); return the path.
+
+    A run that diverged (or whose weights are not all finite) is still
+    written, with a :class:`~reglab.errors.ReglabWarning`.
+
+    Raises:
+        ReglabError: ``path`` is empty, a directory, or cannot be written.
+    """
+    if str(path) == "":
+        raise ReglabError("The model file path is empty: give a file name such as model.pt.")
     path = Path(path)
+    if path.is_dir():
+        raise ReglabError(f"Cannot write the model file '{path}': it is a directory. Give a file name, e.g. {path / 'model.pt'}.")
+    module = raw_input_module(run, dataset)
+    finite = all(torch.isfinite(tensor).all() for tensor in module.state_dict().values())
+    if not finite or run.metrics.get("diverged"):
+        what = "its weights hold NaN or infinite values" if not finite else "its loss became NaN or infinite"
+        warnings.warn(
+            f"exporting {run.name}, seed {run.seed}, which diverged ({what}): its predictions are not to be trusted. "
+            "Export another variant (--variant) or seed (--seed).",
+            ReglabWarning, stacklevel=2,
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        torch.save(raw_input_module(run, dataset), path)
+        with path.open("wb") as file:
+            torch.save(module, file)
     except OSError as error:
         raise ReglabError(f"Cannot write the model file '{path}': {error.strerror or error}.") from None
     return path

@@ -21,6 +21,7 @@ cluster's ``Client.get_executor()`` was tried: same numbers as one process).
 from __future__ import annotations
 
 import multiprocessing
+import numbers
 import multiprocessing.connection
 import multiprocessing.context
 import os
@@ -34,7 +35,28 @@ from dataclasses import dataclass
 from multiprocessing.managers import SyncManager
 from typing import Any
 
+from reglab.arguments import MAX_INT
 from reglab.errors import ReglabError
+
+MAX_JOBS = 1024
+"""The most worker processes ``--jobs`` may start (each also needs its memory: :mod:`reglab.budget`)."""
+
+
+@contextmanager
+def ctrl_c_deferred() -> Iterator[None]:
+    """Block SIGINT in this thread for the body: a Ctrl-C meanwhile is raised when it ends.
+
+    Processes started in the body inherit the blocked signal (the mask
+    survives ``exec``).  Without signal masks (Windows) it does nothing.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class _GuardedProcess(multiprocessing.context.SpawnProcess):
@@ -48,14 +70,8 @@ class _GuardedProcess(multiprocessing.context.SpawnProcess):
     """
 
     def start(self) -> None:
-        if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        with ctrl_c_deferred():
             super().start()
-            return
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            super().start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
     def run(self) -> None:
         try:
@@ -143,6 +159,15 @@ class EpochTicks:
         self.queue.put(self.index)
 
 
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what ``pool`` has not started and end its worker processes now (what Ctrl-C asks for)."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # no public terminate before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        process.terminate()
+        process.join()
+
+
 @contextmanager
 def epoch_queue(executor: Executor) -> Iterator[Any | None]:
     """A queue the executor's tasks can put on: in-process for threads, a manager's for local processes.
@@ -154,9 +179,14 @@ def epoch_queue(executor: Executor) -> Iterator[Any | None]:
         yield queue.Queue()
     elif isinstance(executor, ProcessPoolExecutor):
         manager = SyncManager(ctx=GUARDED)
-        manager.start(_guard)  # ignores Ctrl-C (no traceback from it) and ends with this process
+        with ctrl_c_deferred():  # a Ctrl-C while it starts would break its pipe to us: raise it once it listens
+            manager.start(_guard)  # it ignores Ctrl-C and ends with this process
         with manager:
-            yield manager.Queue()
+            try:
+                yield manager.Queue()
+            except BaseException:
+                stop_workers(executor)  # before the manager goes: a worker still reaching for it would fail loudly
+                raise
     else:
         yield None
 
@@ -168,17 +198,20 @@ class Compute:
     ``executor``, when given, is used instead of a pool of ``jobs`` processes
     (and left open): any :class:`concurrent.futures.Executor` whose workers
     can import reglab, such as a Dask cluster's ``client.get_executor()``.
+    ``dry_run`` trains nothing: the command raises :class:`reglab.dry_run.DryRun`
+    with the plan of what it would train (``--dry-run``).
     """
 
     jobs: int = 1
     max_models: int = 1024
     executor: Executor | None = None
+    dry_run: bool = False
 
     def __post_init__(self) -> None:
-        if self.jobs < 1:
-            raise ReglabError(f"jobs={self.jobs}: give at least 1 worker process.")
-        if self.max_models < 1:
-            raise ReglabError(f"max_models={self.max_models}: a group holds at least 1 model.")
+        for name, high in (("jobs", MAX_JOBS), ("max_models", MAX_INT)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= high:
+                raise ReglabError(f"Invalid value for `{name}`: expected an integer in [1, {high}]. Received: {name}={value!r}")
 
     @contextmanager
     def workers(self) -> Iterator[Executor | None]:
@@ -193,10 +226,6 @@ class Compute:
         try:
             yield pool
         except BaseException:
-            workers = list((getattr(pool, "_processes", None) or {}).values())  # no public terminate before Python 3.14
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in workers:
-                process.terminate()
-                process.join()
+            stop_workers(pool)
             raise
         pool.shutdown()

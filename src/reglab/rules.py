@@ -248,6 +248,8 @@ class PerLayer:
 
     def check(self, value: Any) -> Any:
         values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+        if not values:
+            raise Invalid("no value given")
         checked = tuple(self.rule.check(v) for v in values)
         return checked if len(checked) > 1 else checked[0]
 

@@ -31,6 +31,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from reglab.errors import ReglabError
 from reglab.engine.network import Architecture
 from reglab.export import EnsembleMean, member_module
 from reglab.variant import Variant
@@ -99,6 +100,14 @@ class Run:
         arch = dict(data["arch"])
         arch.update(hidden=tuple(arch["hidden"]), conv=tuple(arch.get("conv", ())))
         arch["image_shape"] = tuple(arch["image_shape"]) if arch.get("image_shape") else None
+        layers = len(arch["hidden"]) + 1
+        for number, state in enumerate(data["members"]):
+            for role in ("weights", "biases"):
+                if len(state.get(role, ())) != layers:
+                    raise ReglabError(
+                        f"ensemble member {number} of {data.get('label', 'a run')!r} (seed {data.get('seed')}) lacks its "
+                        f"{role} ({len(state.get(role, ()))} of {layers} layers stored)"
+                    )
         return cls(
             variant=Variant.from_dict(data["variant"]),
             seed=int(data["seed"]),

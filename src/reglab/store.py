@@ -217,7 +217,11 @@ class RunStore:
         try:
             run = Run.from_dict(json.loads(found[0]))
         except (ValueError, KeyError, TypeError) as error:
-            raise ReglabError(f"The run store '{self.path}' holds an unreadable run ({error!r}).") from None
+            why = str(error) if isinstance(error, ReglabError) else f"{type(error).__name__}: {error}"
+            raise ReglabError(
+                f"The run store '{self.path}' holds a damaged run of {variant.label!r}, seed {seed}: {why}. "
+                f"Delete {self.path.name} (or use another --out) and train again."
+            ) from None
         return dataclasses.replace(run, variant=variant)
 
     def lookup(self, dataset: Dataset, variants: Sequence[Variant], seeds: Iterable[int]) -> dict[tuple[int, int], Run]:
@@ -230,6 +234,14 @@ class RunStore:
                 if run is not None:
                     found[(i, int(seed))] = run
         return found
+
+    def holds_other_data(self, dataset: Dataset) -> bool:
+        """Whether runs are stored under this data set's name and options but with other data (an edited CSV file)."""
+        row = self._db.execute(
+            "SELECT 1 FROM runs WHERE dataset_key = ? AND data_sha256 != ? LIMIT 1",
+            (dataset_key(dataset), data_fingerprint(dataset)),
+        ).fetchone()
+        return row is not None
 
     def count(self) -> int:
         """How many runs the store holds, all data sets and variants together."""

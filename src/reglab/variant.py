@@ -296,12 +296,18 @@ def _to_text(value: Any) -> str:
             return "none"
         if all(isinstance(v, int) for v in value):
             return "x".join(str(v) for v in value)
-        return "/".join(f"{v:g}" for v in value)
+        return "/".join(_float_text(v) for v in value)
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, float):
-        return f"{value:g}"
+        return _float_text(value)
     return "none" if value is None else str(value)
+
+
+def _float_text(value: float) -> str:
+    """``0.001`` as ``0.001``, ``1e-05`` as ``1e-05``: the short ``g`` form when it reads back exactly, else ``repr``."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
 
 
 def _key_lines() -> str:
@@ -327,6 +333,25 @@ Variant = dataclasses.make_dataclass(
         ),
     },
 )
+
+
+_dataclass_init = Variant.__init__
+
+
+def _init(self: Any, *args: Any, **keys: Any) -> None:
+    """The dataclass's ``__init__``, with an unknown key, a positional setting or a non-text name refused by name."""
+    if len(args) > 1:
+        raise ReglabError(f"Variant takes its settings as keywords, e.g. Variant(l1=1e-3). Received {len(args)} positional arguments.")
+    for key in keys:
+        if key != "name" and key not in PARAMETERS:
+            raise ReglabError(_unknown_key(key))
+    name = args[0] if args else keys.get("name")
+    if name is not None and not isinstance(name, str):
+        raise ReglabError(f"Invalid value for `name`: expected a string or None. Received: name={name!r}")
+    _dataclass_init(self, *args, **keys)
+
+
+Variant.__init__ = _init
 
 
 def parse_variants(specs: list[str | Variant]) -> list[Variant]:

@@ -29,6 +29,7 @@ from reglab.analysis.verdicts import (
     UNDERFIT_CHANCE,
     UNDERFIT_MIN_EXCESS,
     UNDERFIT_REFERENCE,
+    UNSTABLE_RATIO,
     Verdict,
     diagnose,
     diagnose_all,
@@ -37,7 +38,7 @@ from reglab.analysis.verdicts import (
 
 __all__ = [
     "GAP_RATIO", "KINDS", "MIN_GAP", "OVERFIT_RISE", "TRAIN_FALL", "UNDERFIT_CHANCE", "UNDERFIT_MIN_EXCESS",
-    "UNDERFIT_REFERENCE", "Column", "Recommendation", "Stat", "VariantSummary", "Verdict", "chance_loss", "diagnose", "diagnose_all",
+    "UNDERFIT_REFERENCE", "UNSTABLE_RATIO", "Column", "Recommendation", "Stat", "VariantSummary", "Verdict", "chance_loss", "diagnose", "diagnose_all",
     "diagnose_curves", "format_table", "group_by_variant", "mean_curve", "recommend", "stack_curves", "summarize",
     "table_columns", "table_rows",
 ]

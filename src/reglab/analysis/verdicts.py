@@ -10,7 +10,10 @@ the first that matches gives the kind:
 
 1. **diverged**: a loss became NaN or infinite (``metrics["diverged"]`` of
    any seed, or a non-finite value in the curves).
-2. **underfits**: both losses stay high at epoch ``k``, by either test:
+2. **unstable**: at some epoch a loss exceeded ``UNSTABLE_RATIO`` (100) times
+   the chance loss (below): the steps blew the weights up (a learning rate far
+   too large), which is not underfitting even if the loss ends high.
+3. **underfits**: both losses stay high at epoch ``k``, by either test:
 
    * both exceed ``UNDERFIT_CHANCE`` (80 %) of the *chance loss*, the loss of
      the best constant prediction (``log 2`` for balanced binary data,
@@ -23,7 +26,7 @@ the first that matches gives the kind:
      whose *training* loss is well above what another model achieves on
      *unseen* data is not even fitting the learnable signal.
 
-3. **overfits**, by either test:
+4. **overfits**, by either test:
 
    * the validation loss at ``k`` is more than ``OVERFIT_RISE`` (10 %) above its
      minimum at ``m`` while the training loss fell by more than ``TRAIN_FALL``
@@ -32,7 +35,7 @@ the first that matches gives the kind:
      ``GAP_RATIO`` (2) times the training loss *and* exceeds it by more than
      ``MIN_GAP`` (0.10).
 
-4. **good fit** otherwise.
+5. **good fit** otherwise.
 
 All comparisons are strict ("more than").  Early stopping is reported as a
 note: where it ended training, which weights it kept, and what it prevented
@@ -78,7 +81,10 @@ UNDERFIT_REFERENCE = 1.5
 UNDERFIT_MIN_EXCESS = 0.05
 """...and more than 0.05 above it."""
 
-KINDS = ("overfits", "underfits", "good fit", "diverged")
+UNSTABLE_RATIO = 100.0
+"""Unstable: a loss above 100 × the loss of a constant prediction, at any epoch."""
+
+KINDS = ("overfits", "underfits", "good fit", "diverged", "unstable")
 _EARLY_STOPPING_KEYS = ("early_stopping", "min_delta", "monitor", "restore_best")
 
 
@@ -156,7 +162,15 @@ def diagnose_curves(
         evidence["stopped_early"] = float(n < epochs)
 
     at = f"at epoch {k + 1}"
-    if chance_loss is not None and min(t_k, v_k) > UNDERFIT_CHANCE * chance_loss:
+    peak_epoch = int(np.argmax(np.maximum(train, val)))
+    peak = float(max(train[peak_epoch], val[peak_epoch]))
+    if chance_loss is not None and peak > UNSTABLE_RATIO * chance_loss:
+        kind = "unstable"
+        which = "training" if train[peak_epoch] >= val[peak_epoch] else "validation"
+        text = (f"unstable: its {which} loss reached {_num(peak)} at epoch {peak_epoch + 1}, {_times(peak / chance_loss)} "
+                f"the loss of a constant prediction ({_num(chance_loss)}): the steps blow the weights up. "
+                f"Lower the learning rate (it ends at training {_num(t_k)}, validation {_num(v_k)}).")
+    elif chance_loss is not None and min(t_k, v_k) > UNDERFIT_CHANCE * chance_loss:
         kind = "underfits"
         text = (f"underfits: {at} its training loss ({_num(t_k)}) and validation loss ({_num(v_k)}) are "
                 f"{_times(t_k / chance_loss)} and {_times(v_k / chance_loss)} the loss of a constant prediction "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +12,9 @@ from reglab.cli.options import (
     DataOption,
     DatasetArgument,
     ClusterOption,
+    DelimiterOption,
+    DryRunOption,
+    EncodingOption,
     JobsOption,
     MaxModelsOption,
     NoiseOption,
@@ -20,10 +22,12 @@ from reglab.cli.options import (
     QuietOption,
     TargetOption,
     TrainSizeOption,
+    check_counts,
     load_data,
+    output_directory,
 )
 
-DEFAULT_OUT = Path("reglab-out")
+DEFAULT_OUT = "reglab-out"
 
 
 @app.command()
@@ -39,21 +43,24 @@ def compare(
         typer.Option("--preset", metavar="NAME", help="A named list of variants (see `reglab presets`). Default: seed, when no --variant is given.",
                      show_default=False),
     ] = None,
-    seeds: Annotated[int, typer.Option("--seeds", min=1, metavar="N", help="Number of seeds per variant (seeds 0..N-1).")] = 3,
+    seeds: Annotated[int, typer.Option("--seeds", metavar="N", help="Number of seeds per variant (seeds 0..N-1).")] = 3,
     epochs: Annotated[
-        int | None, typer.Option("--epochs", min=1, metavar="N", help="Epochs for every variant. Default: each variant's own (500).",
+        int | None, typer.Option("--epochs", metavar="N", help="Epochs for every variant. Default: each variant's own (500).",
                                  show_default=False)
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory (created; runs stored there are reused).")] = DEFAULT_OUT,
+    out: Annotated[str, typer.Option("--out", "-o", metavar="DIR", help="Output directory (created; runs stored there are reused).")] = DEFAULT_OUT,
     n_samples: NSamplesOption = None,
     noise: NoiseOption = None,
     train_size: TrainSizeOption = None,
     target: TargetOption = None,
     option: DataOption = None,
+    encoding: EncodingOption = None,
+    delimiter: DelimiterOption = None,
     quiet: QuietOption = False,
     jobs: JobsOption = 1,
     max_models: MaxModelsOption = 1024,
     cluster: ClusterOption = None,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Train variants × seeds on a data set and write report.html, results.json and figures into --out.
 
@@ -69,15 +76,14 @@ def compare(
         from reglab.parallel import Compute
         from reglab.presets import DEFAULT_PRESET, get_preset
 
-        specs: list[str] = []
-        if preset is not None or not variant:
-            specs += get_preset(preset or DEFAULT_PRESET).specs
-        specs += variant or []
-        ds = load_data(dataset, n_samples, noise, train_size, target, option)
-        with connect(cluster, Compute(jobs, max_models)) as compute:
+        check_counts(seeds=seeds, epochs=epochs, jobs=jobs, max_models=max_models)
+        out_dir = output_directory(out)
+        chosen = preset if preset is not None else (None if variant else DEFAULT_PRESET)
+        specs = [*(get_preset(chosen).specs if chosen is not None else []), *(variant or [])]
+        ds = load_data(dataset, n_samples, noise, train_size, target, option, encoding, delimiter)
+        with connect(cluster, Compute(jobs, max_models, dry_run=dry_run)) as compute:
             result = compare(
-                ds, specs, seeds=list(range(seeds)), out_dir=out, epochs=epochs, progress=not quiet,
-                preset=(preset or DEFAULT_PRESET) if preset is not None or not variant else None,
+                ds, specs, seeds=list(range(seeds)), out_dir=out_dir, epochs=epochs, progress=not quiet, preset=chosen,
                 log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=compute,
             )
         echo_lines(COMPARE.summary_lines(result))

@@ -30,9 +30,21 @@ def _os_message(error: OSError) -> str:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn user mistakes into one ``error:`` line and exit 2; Ctrl-C into exit 130."""
+    """Turn user mistakes into one ``error:`` line and exit 2; Ctrl-C into exit 130; a dry run into its plan (exit 0)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from reglab.dry_run import DryRun
+
     try:
         yield
+    except DryRun as dry:
+        typer.echo("dry run: nothing trained or written")
+        echo_lines(dry.plan.lines())
+        raise typer.Exit(0 if dry.plan.fits else EXIT_USER_ERROR) from None
+    except BrokenProcessPool:
+        typer.echo("error: a worker process died (killed, or out of memory); the finished runs are kept. "
+                   "Run the same command again to resume, perhaps with fewer --jobs.", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
     except CompareInterrupted as stop:
         typer.echo(stop.message, err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None

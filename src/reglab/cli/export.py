@@ -9,7 +9,7 @@ import typer
 
 from reglab.cli.app import app
 from reglab.cli.errors import user_errors
-from reglab.cli.options import OutputDirectory
+from reglab.cli.options import OutputDirectory, check_counts
 
 
 @app.command()
@@ -37,6 +37,7 @@ def export(
         from reglab.experiments.reading import chosen_run, read_experiment
         from reglab.model_file import save_model
 
+        check_counts(seed=seed)
         stored = read_experiment(directory)
         run, why = chosen_run(stored, variant, seed)
         path = save_model(run, stored.dataset, to or directory / "model.pt")

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from reglab.arguments import parse_value  # noqa: F401  (the CLI's reading of values, shared with reglab explore)
+from reglab.arguments import MAX_INT, MAX_SEEDS
 from reglab.errors import ReglabError
+from reglab.parallel import MAX_JOBS
 
 if TYPE_CHECKING:
     from reglab.data import Dataset
@@ -42,15 +44,26 @@ DataOption = Annotated[
     typer.Option("--option", metavar="KEY=VALUE", help="Any other data set option as KEY=VALUE, e.g. label_noise=0.1; repeatable.",
                  show_default=False),
 ]
+EncodingOption = Annotated[
+    str | None, typer.Option("--encoding", metavar="NAME", help="Text encoding of a CSV file, e.g. cp1252. Default: "
+                             "UTF-8 (or as its byte-order mark says), else cp1252 with a warning.", show_default=False)
+]
+DelimiterOption = Annotated[
+    str | None, typer.Option("--delimiter", metavar="C", help="Field separator of a CSV file. Default: detected (, ; tab |).",
+                             show_default=False)
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no status lines.")]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Train nothing: print the runs, groups, memory and a calibrated time estimate.")
+]
 JobsOption = Annotated[
     int,
-    typer.Option("--jobs", "-j", min=1, metavar="N",
+    typer.Option("--jobs", "-j", metavar="N",
                  help="Worker processes training groups in parallel (1: this process). Never changes the numbers."),
 ]
 MaxModelsOption = Annotated[
     int,
-    typer.Option("--max-models", min=1, metavar="N",
+    typer.Option("--max-models", metavar="N",
                  help="Most models in one batched group; fewer make more groups for --jobs to spread "
                       "(chaotic runs may then differ in the last digits)."),
 ]
@@ -67,8 +80,50 @@ OutputDirectory = Annotated[
 """The argument of the commands that read an earlier output directory back (report, export)."""
 
 
+MAX_EPOCHS = 1_000_000
+"""The variant key ``epochs``'s upper bound (:data:`reglab.variant.MAX_EPOCHS`, which loads torch; a test keeps them equal)."""
+LIMITS = {"--seeds": (1, MAX_SEEDS), "--epochs": (1, MAX_EPOCHS), "--n-samples": (1, MAX_INT), "--jobs": (1, MAX_JOBS),
+          "--max-models": (1, MAX_INT), "--seed": (0, MAX_INT)}
+"""The range of every integer option, named by the option (the limits of ``seeds=N``, ``epochs``, ``jobs=``);
+integers up to 2**63 - 1, the machine's; memory refuses sizes long before (:mod:`reglab.budget`)."""
+
+
+def check_counts(**values: int | None) -> None:
+    """Refuse an integer option outside :data:`LIMITS` (``n_samples=`` is ``--n-samples``), naming the value received."""
+    for name, value in values.items():
+        option = "--" + name.replace("_", "-")
+        low, high = LIMITS[option]
+        if value is not None and not low <= value <= high:
+            raise ReglabError(f"Invalid value for `{option}`: expected an integer in [{low}, {high}]. Received: {option} {value}")
+
+
+def output_directory(text: str, option: str = "--out") -> Path:
+    """The directory an option names; an empty one is refused (it would mean the current directory)."""
+    if not text.strip():
+        raise ReglabError(f"Invalid value for `{option}`: the directory is empty. Give one, e.g. {option} reglab-out.")
+    return Path(text)
+
+
+def parse_value(text: str) -> Any:
+    """A command-line value as Python: ``true``/``false``, ``none``, an int, a float, else the text."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off"):
+        return False
+    if lowered in ("none", "null"):
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
 def dataset_options(
-    n_samples: int | None, noise: float | None, train_size: str | None, target: str | None, extra: list[str]
+    n_samples: int | None, noise: float | None, train_size: str | None, target: str | None, extra: list[str],
+    encoding: str | None = None, delimiter: str | None = None,
 ) -> dict[str, Any]:
     """The data set options given on the command line (only those given)."""
     options: dict[str, Any] = {}
@@ -78,7 +133,7 @@ def dataset_options(
             raise ReglabError(f"Invalid value for `--option`: expected KEY=VALUE (for example label_noise=0.1). Received: {item!r}")
         options[key.strip().replace("-", "_")] = parse_value(value)
     given = {"n_samples": n_samples, "noise": noise, "train_size": None if train_size is None else parse_value(train_size),
-             "target": target}
+             "target": target, "encoding": encoding, "delimiter": {"tab": "\t", "\\t": "\t"}.get(delimiter or "", delimiter)}
     options.update({key: value for key, value in given.items() if value is not None})
     return options
 
@@ -97,7 +152,7 @@ def csv_path(name: str) -> str:
 
 def load_data(
     dataset: str | None, n_samples: int | None, noise: float | None, train_size: str | None, target: str | None,
-    option: list[str] | None,
+    option: list[str] | None, encoding: str | None = None, delimiter: str | None = None,
 ) -> Dataset:
     """The data set the shared options name (default: moons).
 
@@ -106,5 +161,6 @@ def load_data(
     """
     from reglab.data import load_dataset  # numpy and scikit-learn: only when a command runs
 
-    options = dataset_options(n_samples, noise, train_size, target, option or [])
+    check_counts(n_samples=n_samples)
+    options = dataset_options(n_samples, noise, train_size, target, option or [], encoding, delimiter)
     return load_dataset(csv_path(dataset or DEFAULT_DATASET), **options)

@@ -11,7 +11,6 @@ line on stderr and exit 2 (handled by the CLI's shared error handler).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -23,6 +22,9 @@ from reglab.cli.options import (
     DataOption,
     DatasetArgument,
     ClusterOption,
+    DelimiterOption,
+    DryRunOption,
+    EncodingOption,
     JobsOption,
     MaxModelsOption,
     NoiseOption,
@@ -30,11 +32,13 @@ from reglab.cli.options import (
     QuietOption,
     TargetOption,
     TrainSizeOption,
+    check_counts,
     load_data,
+    output_directory,
 )
 from reglab.errors import ReglabError
 
-DEFAULT_OUT = Path("reglab-sweep")
+DEFAULT_OUT = "reglab-sweep"
 PARAM_HELP = "The parameter to sweep{names}. Give it twice for a 2-D grid."
 
 
@@ -65,20 +69,23 @@ def sweep_command(
     base: Annotated[
         str, typer.Option("--base", help="The variant every other setting comes from, e.g. 'hidden=64x64,dropout=0.1'.")
     ] = "baseline",
-    seeds: Annotated[int, typer.Option("--seeds", min=1, help="Number of seeds per grid point (seeds 0..N-1).")] = 3,
+    seeds: Annotated[int, typer.Option("--seeds", help="Number of seeds per grid point (seeds 0..N-1).")] = 3,
     epochs: Annotated[
-        int | None, typer.Option("--epochs", min=1, help="Epochs for every run. Default: the base's own (500).", show_default=False)
+        int | None, typer.Option("--epochs", help="Epochs for every run. Default: the base's own (500).", show_default=False)
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory (created; runs stored there are reused).")] = DEFAULT_OUT,
+    out: Annotated[str, typer.Option("--out", "-o", help="Output directory (created; runs stored there are reused).")] = DEFAULT_OUT,
     n_samples: NSamplesOption = None,
     noise: NoiseOption = None,
     train_size: TrainSizeOption = None,
     target: TargetOption = None,
     option: DataOption = None,
+    encoding: EncodingOption = None,
+    delimiter: DelimiterOption = None,
     quiet: QuietOption = False,
     jobs: JobsOption = 1,
     max_models: MaxModelsOption = 1024,
     cluster: ClusterOption = None,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Sweep one parameter (or two) over a grid; print the validation curve and the one-standard-error choice.
 
@@ -91,6 +98,8 @@ def sweep_command(
     lowest validation loss.
     """
     with user_errors():
+        check_counts(seeds=seeds, epochs=epochs, jobs=jobs, max_models=max_models)
+        out_dir = output_directory(out)
         pairs = _pairs(param or [], values or [])
         # the library (torch) loads when a command runs, not for `reglab --help`
         from reglab.experiments.sweep import SWEEP, sweep
@@ -101,11 +110,11 @@ def sweep_command(
         for name, _ in pairs:
             get_param(name)
 
-        ds = load_data(dataset, n_samples, noise, train_size, target, option)
+        ds = load_data(dataset, n_samples, noise, train_size, target, option, encoding, delimiter)
         (p1, v1), *second = pairs
-        with connect(cluster, Compute(jobs, max_models)) as compute:
+        with connect(cluster, Compute(jobs, max_models, dry_run=dry_run)) as compute:
             result = sweep(
-                ds, p1, v1, base=base, seeds=seeds, epochs=epochs, out_dir=out, progress=not quiet,
+                ds, p1, v1, base=base, seeds=seeds, epochs=epochs, out_dir=out_dir, progress=not quiet,
                 param2=second[0][0] if second else None, values2=second[0][1] if second else None,
                 log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=compute,
             )

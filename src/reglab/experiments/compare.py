@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reglab import arguments
 from reglab.analysis import diagnose_all, format_table, recommend, summarize, table_rows
 from reglab.data import Dataset, load_dataset
 from reglab.errors import ReglabError
 from reglab.experiments.kinds import Log, StoredExperiment, silent, stderr_log
-from reglab.experiments.stored import train_stored
+from reglab.experiments.stored import train_all
 from reglab.figures.save import COMPARE_FIGURES
 from reglab.outputs.directory import write_directory
 from reglab.outputs.figures import FigureFile
@@ -111,14 +112,16 @@ def compare(
     if isinstance(variants, (str, Variant)):
         variants = [variants]
     wanted = _effective(variants, epochs)
-    seed_list = _seeds(seeds)
+    seed_list = arguments.seed_list(seeds)
     record = ExperimentRecord(
         dataset=ds.name, options=dict(ds.options), variants=tuple(v.to_dict() for v in wanted),
         specs=tuple(_spec_text(v) for v in variants), seeds=tuple(seed_list),
         epochs=epochs, preset=preset, created=now(), reglab_version=reglab_version(),
     )
+    if isinstance(out_dir, str) and not out_dir.strip():
+        raise ReglabError("Argument `out_dir` is empty: give the output directory, e.g. 'reglab-out'.")
     out = Path(out_dir)
-    runs, trained = train_stored(ds, wanted, seed_list, out, record, progress=progress, say=say, compute=compute)
+    runs, trained = train_all(ds, wanted, seed_list, out, record, progress=progress, say=say, compute=compute)
     result = COMPARE.write(analyse(out, ds, runs, record), out)
     result.trained, result.reused = trained, len(runs) - trained
     return result
@@ -135,17 +138,6 @@ def _effective(variants: Sequence[str | Variant], epochs: int | None) -> list[Va
     if epochs is not None:
         parsed = [v.replace(epochs=epochs, name=v.label) for v in parsed]
     return parsed
-
-
-def _seeds(seeds: Sequence[int]) -> list[int]:
-    seed_list = [int(s) for s in seeds]
-    if not seed_list:
-        raise ReglabError("Argument `seeds` is empty: give at least one seed, e.g. seeds=[0].")
-    if len(set(seed_list)) != len(seed_list):
-        raise ReglabError(f"Argument `seeds` repeats a seed: {seed_list}. Give each seed once.")
-    if any(s < 0 for s in seed_list):
-        raise ReglabError(f"Argument `seeds` must hold integers >= 0. Got {seed_list} instead.")
-    return seed_list
 
 
 def _spec_text(variant: str | Variant) -> str:

@@ -42,6 +42,12 @@ def read_experiment(out_dir: str | Path) -> StoredExperiment:
         ds = _reload_dataset(record)
         wanted = kind.variants(record)
         found = store.lookup(ds, wanted, record.seeds)
+        changed = not found and store.holds_other_data(ds)
+    if changed:
+        raise ReglabError(
+            f"The data changed: {record.dataset} no longer holds the data the runs in '{out}' were trained on "
+            f"(an edited file?). Run the same `reglab {record.kind}` command again to train on the new data."
+        )
     if not found:
         raise ReglabError(
             f"The run store in '{out}' holds no finished run of its last {kind.noun}. "

@@ -84,7 +84,15 @@ def train_all(
     say: Log,
     compute: Compute = Compute(),
 ) -> tuple[list[Run], int]:
-    """:func:`train_stored` into ``out``, or, without ``out``, everything trained in memory."""
+    """:func:`train_stored` into ``out``, or, without ``out``, everything trained in memory.
+
+    Raises:
+        DryRun: with ``compute.dry_run``, before anything is trained or written: the plan of what would be.
+    """
+    if compute.dry_run:
+        from reglab.dry_run import DryRun, plan_job
+
+        raise DryRun(plan_job(ds, variants, seeds, out_dir=out, max_models=compute.max_models, jobs=compute.jobs))
     if out is None:
         with compute.workers() as executor:
             runs = train(ds, variants, seeds, progress=progress, executor=executor, max_models=compute.max_models)

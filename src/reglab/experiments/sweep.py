@@ -17,24 +17,26 @@ what the sweep asked for (an experiment of kind ``"sweep"``), so
 
 from __future__ import annotations
 
+import numbers
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
+from reglab import arguments
 from reglab.data import Dataset, load_dataset
-from reglab.errors import ReglabError
+from reglab.errors import ReglabError, ReglabWarning
 from reglab.experiments.kinds import Log, StoredExperiment, silent, stderr_log
 from reglab.experiments.stored import train_all
 from reglab.parallel import Compute
 from reglab.store import ExperimentRecord, now
 from reglab.sweeps.core import analyse, grid_variants, recorded_grid, recorded_variants
 from reglab.sweeps.grid import parse_grid
-from reglab.sweeps.params import get_param
+from reglab.sweeps.params import SweepParam, get_param
 from reglab.sweeps.report import format_table, write_outputs
 from reglab.sweeps.result import SweepResult
-from reglab.variant import Variant
+from reglab.variant import PARAMETERS, Variant
 from reglab.version import reglab_version
 
 
@@ -92,6 +94,7 @@ def sweep(
             raise ReglabError(f"Arguments `param` and `param2` are both {param!r}: sweep two different parameters.")
         specs.append(get_param(param2))
         grids.append(values2)
+    _warn_overridden(specs, base_variant)
     ordered, variants = grid_variants(specs, [parse_grid(grid, spec) for spec, grid in zip(specs, grids)], base_variant)
     seed_list = _seeds(seeds)
 
@@ -101,6 +104,8 @@ def sweep(
         params=tuple({"name": spec.name, "values": list(grid)} for spec, grid in zip(specs, ordered)),
         base=base_variant.to_dict(),
     )
+    if isinstance(out_dir, str) and not out_dir.strip():
+        raise ReglabError("Argument `out_dir` is empty: give the output directory, e.g. 'sweep-out', or None.")
     out = None if out_dir is None else Path(out_dir)
     runs, trained = train_all(ds, variants, seed_list, out, record, progress=progress, say=say, compute=compute)
     result = analyse(ds, tuple(specs), tuple(tuple(o) for o in ordered), base_variant, tuple(seed_list), runs)
@@ -170,14 +175,24 @@ def _base(base: str | Variant, epochs: int | None) -> Variant:
     return variant
 
 
+def _warn_overridden(specs: list[SweepParam], base: Variant) -> None:
+    """Say so when the base sets a key that the sweep sets at every grid point (the base's value is unused)."""
+    for spec in specs:
+        if spec.kind != "hidden" and getattr(base, spec.name) != PARAMETERS[spec.name].default:
+            warnings.warn(
+                f"the base sets {spec.name}={_short(getattr(base, spec.name))}, but the sweep sets {spec.name} at every grid "
+                "point: the base's value is not used.",
+                ReglabWarning, stacklevel=3,
+            )
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "/".join(_short(v) for v in value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _seeds(seeds: int | Sequence[int]) -> list[int]:
-    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
-        if seeds < 1:
-            raise ReglabError(f"Argument `seeds` must be at least 1. Got {seeds} instead.")
-        return list(range(int(seeds)))
-    seed_list = [int(s) for s in seeds]
-    if not seed_list:
-        raise ReglabError("Argument `seeds` is empty: give at least one seed, e.g. seeds=[0].")
-    if len(set(seed_list)) != len(seed_list) or any(s < 0 for s in seed_list):
-        raise ReglabError(f"Argument `seeds` must hold distinct integers >= 0. Got {seed_list} instead.")
-    return seed_list
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        return arguments.seed_count("seeds", seeds)
+    return arguments.seed_list(seeds)

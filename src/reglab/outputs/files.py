@@ -8,6 +8,7 @@ a report and an interrupted write leaves the previous file whole.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from reglab.errors import ReglabError
@@ -17,8 +18,8 @@ def make_directory(directory: str | Path, what: str = "output directory") -> Pat
     """Create ``directory`` (and its parents) if needed; return it as a :class:`Path`.
 
     Raises:
-        ReglabError: the path exists and is not a directory, or cannot be created
-            (the message names ``what`` it is for).
+        ReglabError: the path exists and is not a directory, cannot be created,
+            or takes no new files (the message names ``what`` it is for).
     """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
@@ -27,6 +28,14 @@ def make_directory(directory: str | Path, what: str = "output directory") -> Pat
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ReglabError(f"Cannot create the {what} '{directory}': {error.strerror or error}.") from None
+    try:
+        with tempfile.TemporaryFile(dir=directory):  # a read-only place, or one not ours, is named here, not by SQLite
+            pass
+    except OSError as error:
+        raise ReglabError(
+            f"Cannot create files in the {what} '{directory}' ({error.strerror or error}): it is read-only or not yours. "
+            "Choose another directory."
+        ) from None
     return directory
 
 
