@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from reglab.arguments import parse_value  # noqa: F401  (the CLI's reading of values, shared with reglab explore)
-from reglab.arguments import MAX_INT, MAX_SEEDS
+from reglab.arguments import MAX_INT, MAX_SEEDS, parse_value  # noqa: F401  (parse_value: the CLI's reading of values, shared with reglab explore)
 from reglab.errors import ReglabError
 from reglab.parallel import MAX_JOBS
 
