@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from reglab.arguments import MAX_INT, MAX_SEEDS, parse_value  # noqa: F401  (parse_value: the CLI's reading of values, shared with reglab explore)
+from reglab.arguments import MAX_INT, MAX_SEEDS, parse_value
 from reglab.errors import ReglabError
 from reglab.parallel import MAX_JOBS
 
@@ -101,23 +101,6 @@ def output_directory(text: str, option: str = "--out") -> Path:
     if not text.strip():
         raise ReglabError(f"Invalid value for `{option}`: the directory is empty. Give one, e.g. {option} reglab-out.")
     return Path(text)
-
-
-def parse_value(text: str) -> Any:
-    """A command-line value as Python: ``true``/``false``, ``none``, an int, a float, else the text."""
-    lowered = text.strip().lower()
-    if lowered in ("true", "yes", "on"):
-        return True
-    if lowered in ("false", "no", "off"):
-        return False
-    if lowered in ("none", "null"):
-        return None
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
 
 
 def dataset_options(
