@@ -238,7 +238,19 @@ def test_a_study_made_with_another_space_is_refused(runner, tmp_path):
     out = tmp_path / "cli"
     first = invoke(runner, [*TINY, "--param", "l2=1e-5:1e-1:log", "--trials", "2", "--batch", "2", "--out", str(out)])
     assert first.exit_code == 0, first.stderr
-    before = sorted((p.name, p.stat().st_mtime_ns) for p in out.iterdir())
+    before = _written(out)
     other = invoke(runner, [*TINY, "--param", "l2=1e-4:1e-1:log", "--trials", "2", "--out", str(out)])
     assert other.exit_code == 2 and other.stderr.startswith("error: The study 'reglab-tune' was made with another")
-    assert sorted((p.name, p.stat().st_mtime_ns) for p in out.iterdir()) == before
+    assert _written(out) == before
+
+
+def _written(out):
+    """What a tune left in ``out``: every file but the study database by name and time, and the study's trials.
+
+    SQLite itself touches the database files when the storage is opened (write-ahead log checkpoints), so
+    the study is compared by its content: the trials' numbers, states, parameters and values, and its attributes.
+    """
+    files = sorted((p.name, None if p.name.startswith("study.sqlite") else p.stat().st_mtime_ns) for p in out.iterdir())
+    study = optuna.load_study(study_name="reglab-tune", storage=f"sqlite:///{out / 'study.sqlite'}")
+    trials = [(t.number, t.state, t.params, t.value) for t in study.trials]
+    return files, trials, study.user_attrs

@@ -13,7 +13,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
+from tqdm.auto import tqdm as auto_tqdm
 
 MARKS = 4
 """Plain lines are written at each 1/MARKS of the way (25 %, 50 %, 75 %), besides the start and the end."""
@@ -59,7 +60,8 @@ class _Lines:
 
 
 def progress_bar(*, total: int, enabled: bool, **options: Any) -> tqdm:
-    """A tqdm bar over ``total`` steps, or a :class:`LineBar` when stderr is not a terminal; off unless ``enabled``."""
-    interactive = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
-    kind = tqdm if interactive else LineBar
+    """A tqdm bar over ``total`` steps (a widget in Jupyter), or a :class:`LineBar` when stderr is not a terminal; off unless ``enabled``."""
+    in_notebook = any(base.__module__ == "tqdm.notebook" for base in auto_tqdm.__mro__)  # tqdm.auto's choice in a Jupyter kernel
+    interactive = in_notebook or (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
+    kind = auto_tqdm if interactive else LineBar
     return kind(total=total, disable=not enabled, file=sys.stderr, **options)
