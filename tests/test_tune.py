@@ -240,7 +240,11 @@ def test_a_study_made_with_another_space_is_refused(runner, tmp_path):
     assert first.exit_code == 0, first.stderr
     before = _written(out)
     other = invoke(runner, [*TINY, "--param", "l2=1e-4:1e-1:log", "--trials", "2", "--out", str(out)])
-    assert other.exit_code == 2 and other.stderr.startswith("error: The study 'reglab-tune' was made with another")
+    assert other.exit_code == 2 and other.stderr.startswith("error: The study 'reglab-tune' was made with other options")
+    assert "params.l2 is" in other.stderr and "1e-05" in other.stderr and "0.0001" in other.stderr, other.stderr
+    longer = invoke(runner, [*TINY, "--param", "l2=1e-5:1e-1:log", "--epochs", "7", "--trials", "2", "--out", str(out)])
+    assert longer.exit_code == 2 and "base.epochs is" in longer.stderr and ", 7 here" in longer.stderr, longer.stderr
+    assert "params.l2" not in longer.stderr  # only what differs
     assert _written(out) == before
 
 

@@ -30,6 +30,8 @@ from reglab.tune.study import open_storage
 STUDY = "shared"
 ARGS = ["tune", "moons", "--n-samples", "150", "--base", "hidden=8", "--param", "l2=1e-5:1e-1:log",
         "--param", "dropout=0:0.5", "--seeds", "2", "--quiet", "--study", STUDY]
+EPOCHS_KILLED = 300
+"""Long enough for a batch of 4 trials to be seen running (seconds, not a tenth of one) on a fast machine."""
 FAST_HEARTBEAT = {"REGLAB_TUNE_HEARTBEAT_S": "1", "REGLAB_TUNE_GRACE_S": "4"}
 
 
@@ -115,18 +117,21 @@ def test_two_workers_share_one_study_and_run_exactly_the_trials_asked(postgres, 
 
 
 def test_a_killed_worker_leaves_the_study_consistent_and_a_rerun_resumes(postgres, tmp_path):
-    slow = _worker(postgres, tmp_path / "killed", trials=8, batch=4, epochs=20, study="killed")
-    other = _worker(postgres, tmp_path / "other", trials=8, batch=2, epochs=20, study="killed")
+    # The worker to kill starts alone; the other joins once it is seen training a batch, so it cannot take the whole
+    # budget before the first one asks.  Epochs and sizes are the study's, so both workers must use the same.
+    slow = _worker(postgres, tmp_path / "killed", trials=8, batch=4, epochs=EPOCHS_KILLED, study="killed")
+    other = None
     try:
         deadline, running = time.time() + 240, []
-        while time.time() < deadline and not running:  # until the first worker has asked a batch and trains it
+        while time.time() < deadline and not running and slow.poll() is None:  # until it has asked a batch
             time.sleep(0.1)
             try:
                 running = [t for t in _trials(postgres, "killed")
                            if t.state == TrialState.RUNNING and t.user_attrs.get("worker", "").endswith(f":{slow.pid}")]
             except KeyError:  # the study is not made yet
                 continue
-        assert running, "the worker never started a batch"
+        assert running, f"the worker never started a batch: {slow.poll()=}"
+        other = _worker(postgres, tmp_path / "other", trials=8, batch=2, epochs=EPOCHS_KILLED, study="killed")
         slow.send_signal(signal.SIGKILL)
         slow.wait(timeout=30)
         stdout, stderr = other.communicate(timeout=600)  # goes on: its own trials, then the dead worker's again
@@ -138,7 +143,7 @@ def test_a_killed_worker_leaves_the_study_consistent_and_a_rerun_resumes(postgre
     trials = _trials(postgres, "killed")
     _check_consistent(trials, 8)
     assert any(t.state == TrialState.FAIL and not t.user_attrs.get("over_budget") for t in trials)  # the killed attempts
-    rerun = _worker(postgres, tmp_path / "other", trials=8, batch=2, epochs=20, study="killed")
+    rerun = _worker(postgres, tmp_path / "other", trials=8, batch=2, epochs=EPOCHS_KILLED, study="killed")
     stdout, stderr = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, stderr
     assert len(_trials(postgres, "killed")) == len(trials)  # nothing left to run: the study is whole

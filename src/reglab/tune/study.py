@@ -189,16 +189,27 @@ def open_study(storage: RDBStorage, name: str, space: SearchSpace, sampler: optu
         study.set_user_attr(SPACE_ATTR, fingerprint)
     elif recorded != fingerprint:
         raise ReglabError(
-            f"The study {name!r} was made with another search space, base, data set or seeds ({_space_text(recorded)}); "
-            f"this run asks for {_space_text(fingerprint)}. Use the same options, or another --study name."
+            f"The study {name!r} was made with other options: {_differences(json.loads(recorded), json.loads(fingerprint))}. "
+            "Use the same options, or another --study name."
         )
     return study
 
 
-def _space_text(fingerprint: str) -> str:
-    data = json.loads(fingerprint)
-    params = [f"{name} {json.loads(dist)['name']}{json.loads(dist)['attributes']}" for name, dist in data["params"].items()]
-    return "; ".join([*params, f"data set {data.get('dataset', {}).get('name')}", f"seeds {data.get('seeds')}"])
+def _flat(data: Any, prefix: str = "") -> dict[str, Any]:
+    """``{"base": {"epochs": 20}}`` → ``{"base.epochs": 20}``; a search dimension's Optuna JSON stays one value."""
+    if not isinstance(data, dict):
+        return {prefix: data}
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        flat.update(_flat(value, f"{prefix}.{key}" if prefix else key))
+    return flat
+
+
+def _differences(recorded: dict[str, Any], asked: dict[str, Any]) -> str:
+    """``base.epochs is 2000 in the study, 20 here; seeds is [0, 1] in the study, [0, 1, 2] here``."""
+    old, new = _flat(recorded), _flat(asked)
+    return "; ".join(f"{key} is {old.get(key, 'unset')} in the study, {new.get(key, 'unset')} here"
+                     for key in sorted(old.keys() | new.keys()) if old.get(key) != new.get(key))
 
 
 def ask_batch(study: optuna.Study, space: SearchSpace, trials: int, batch: int) -> list[optuna.Trial]:
