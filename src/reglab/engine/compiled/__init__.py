@@ -156,18 +156,16 @@ class FastPath:
             return None
         return cls(ops, net, optimizer, splits, task, batch, slots, members, momentum)
 
-    # -- packing: the group's tensors <-> one row of parameters per model -----------------------------------------
+    # -- packing: the group's tensors <-> one row of parameters per model (in NumPy: one thread, no torch pool) --
     def _pack(self, tensors: list[Tensor]) -> np.ndarray:
-        return torch.cat([t.detach().reshape(self.net.n_models, -1) for t in tensors], 1).numpy()
+        return np.concatenate([t.detach().numpy().reshape(self.net.n_models, -1) for t in tensors], 1)
 
     def _unpack(self, packed: np.ndarray, tensors: list[Tensor]) -> None:
-        flat = torch.from_numpy(packed)
         start = 0
-        with torch.no_grad():
-            for t in tensors:
-                size = t[0].numel()
-                t.copy_(flat[:, start : start + size].view_as(t))
-                start += size
+        for t in tensors:
+            target = t.detach().numpy().reshape(self.net.n_models, -1)
+            np.copyto(target, packed[:, start : start + target.shape[1]])
+            start += target.shape[1]
 
     def _moments(self) -> tuple[list[Tensor], list[Tensor]]:
         """Adam's ``m`` and ``v`` (or SGD's buffer and an unused copy), shaped like the parameters."""

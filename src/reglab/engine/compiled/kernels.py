@@ -39,6 +39,8 @@ ZERO, ONE, TWO, HALF = F32(0.0), F32(1.0), F32(2.0), F32(0.5)
 BETA1, BETA2, EPS = 0.9, 0.999, F32(1e-8)
 NORM_EPS = F32(1e-12)
 NEAR_ZERO = F32(1e-3)
+SHORT = 16
+"""Sums shorter than this run as row updates (:func:`_axpy_products`), longer ones as dot products (:func:`_products`)."""
 PRODUCTS = {"reassoc", "contract", "nsz"}
 """fastmath flags of the products only (sums reordered and fused multiply-adds; NaN and inf kept): the same
 code for every model, so a model's numbers still do not depend on the batch."""
@@ -71,47 +73,87 @@ def _activation_grad(grad: float, out: float, act: int) -> float:
 
 
 @njit(cache=True, fastmath=PRODUCTS)
-def _dense(h, W, bias, rows, z):
-    """``z[r] = bias + h[r, :fan_in] @ W`` for the first ``rows`` rows."""
-    fan_in, fan_out = W.shape
-    for r in range(rows):
-        zr, hr = z[r], h[r]
-        for j in range(fan_out):
-            zr[j] = bias[j]
-        for i in range(fan_in):
-            x, Wi = hr[i], W[i]
-            for j in range(fan_out):
-                zr[j] += x * Wi[j]
+def _products(A, B, rows, cols, depth, out):
+    """``out[r, c] = sum_t A[r, t] * B[c, t]`` for ``r < rows``, ``c < cols``: every sum runs along the rows'
+    contiguous axis, four rows of ``A`` at a time (each ``B[c, t]`` read once for the four)."""
+    r = 0
+    while r + 4 <= rows:
+        a0, a1, a2, a3 = A[r], A[r + 1], A[r + 2], A[r + 3]
+        for c in range(cols):
+            Bc = B[c]
+            s0 = s1 = s2 = s3 = ZERO
+            for t in range(depth):
+                b = Bc[t]
+                s0 += a0[t] * b
+                s1 += a1[t] * b
+                s2 += a2[t] * b
+                s3 += a3[t] * b
+            out[r, c] = s0
+            out[r + 1, c] = s1
+            out[r + 2, c] = s2
+            out[r + 3, c] = s3
+        r += 4
+    while r < rows:
+        ar = A[r]
+        for c in range(cols):
+            Bc = B[c]
+            s0 = ZERO
+            for t in range(depth):
+                s0 += ar[t] * Bc[t]
+            out[r, c] = s0
+        r += 1
 
 
 @njit(cache=True, fastmath=PRODUCTS)
-def _dense_grads(h, d, rows, dW, db):
-    """``dW = h[:rows, :fan_in]^T d[:rows]``, ``db = sum_rows d`` (overwritten)."""
-    fan_in, fan_out = dW.shape
-    dW[:] = ZERO
-    db[:] = ZERO
+def _axpy_products(A, B, rows, cols, depth, out):
+    """``out[r, c] = sum_t A[r, t] * B[t, c]``: rows of ``B`` added along their contiguous axis (for short sums)."""
     for r in range(rows):
-        hr, dr = h[r], d[r]
-        for i in range(fan_in):
-            x, dWi = hr[i], dW[i]
-            for j in range(fan_out):
-                dWi[j] += x * dr[j]
-        for j in range(fan_out):
-            db[j] += dr[j]
+        o, ar = out[r], A[r]
+        for c in range(cols):
+            o[c] = ZERO
+        for t in range(depth):
+            a, Bt = ar[t], B[t]
+            for c in range(cols):
+                o[c] += a * Bt[c]
 
 
-@njit(cache=True, fastmath=PRODUCTS)
-def _back_through(d, W, rows, down):
-    """``down[r, :fan_in] = d[r, :fan_out] @ W^T``."""
+@njit(cache=True)
+def _transpose(A, rows, cols, out):
+    """``out[c, r] = A[r, c]`` for ``r < rows``, ``c < cols``."""
+    for r in range(rows):
+        for c in range(cols):
+            out[c, r] = A[r, c]
+
+
+@njit(cache=True)
+def _matmul(A, B, rows, depth, cols, out, scratch):
+    """``out[:rows, :cols] = A[:rows, :depth] @ B`` (``B`` is ``[depth, cols]``), in the faster form for the sizes:
+    sums along rows (:func:`_products`, ``B`` transposed into ``scratch``) when they are long, else :func:`_axpy_products`."""
+    if depth >= SHORT:
+        _transpose(B, depth, cols, scratch)
+        _products(A, scratch, rows, cols, depth, out)
+    else:
+        _axpy_products(A, B, rows, cols, depth, out)
+
+
+@njit(cache=True)
+def _matmul_t(A, B, rows, depth, cols, out, scratch):
+    """``out[:rows, :cols] = A[:rows, :depth] @ B^T`` (``B`` is ``[cols, depth]``), in the faster form for the sizes."""
+    if depth >= SHORT:
+        _products(A, B, rows, cols, depth, out)
+    else:
+        _transpose(B, cols, depth, scratch)
+        _axpy_products(A, scratch, rows, cols, depth, out)
+
+
+@njit(cache=True)
+def _dense(h, W, bias, rows, z, WT):
+    """``z[r] = h[r, :fan_in] @ W + bias`` for the first ``rows`` rows (``WT``: scratch)."""
     fan_in, fan_out = W.shape
+    _matmul(h, W, rows, fan_in, fan_out, z, WT)
     for r in range(rows):
-        dr, out = d[r], down[r]
-        for i in range(fan_in):
-            Wi = W[i]
-            acc = ZERO
-            for j in range(fan_out):
-                acc += dr[j] * Wi[j]
-            out[i] = acc
+        for j in range(fan_out):
+            z[r, j] += bias[j]
 
 
 @njit(cache=True)
@@ -121,13 +163,14 @@ def _forward(theta, sizes, woff, boff, h, rows, act, z):
     width = sizes.max()
     a = np.empty((rows, width), dtype=F32)
     b = np.empty((rows, width), dtype=F32)
+    WT = np.empty((width, width), dtype=F32)
     for r in range(rows):
         for i in range(sizes[0]):
             a[r, i] = h[r, i]
     for l in range(layers):
         fan_in, fan_out = sizes[l], sizes[l + 1]
         W = theta[woff[l] : woff[l] + fan_in * fan_out].reshape((fan_in, fan_out))
-        _dense(a, W, theta[boff[l] : boff[l] + fan_out], rows, b)
+        _dense(a, W, theta[boff[l] : boff[l] + fan_out], rows, b, WT)
         if l < layers - 1:
             for r in range(rows):
                 for j in range(fan_out):
@@ -184,6 +227,9 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
     z = np.empty((batch, width), dtype=F32)
     d = np.empty((batch, width), dtype=F32)
     down = np.empty((batch, width), dtype=F32)
+    WT = np.empty((width, width), dtype=F32)
+    hT = np.empty((width, batch), dtype=F32)
+    dT = np.empty((width, batch), dtype=F32)
     g = np.empty(n_params, dtype=F32)
     step_size = np.empty(n_params, dtype=F32)
     w, mk, vk = theta[k], m[k], v[k]
@@ -204,7 +250,7 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
             if l > 0:
                 fan_in, fan_out = sizes[l - 1], sizes[l]
                 W = w[woff[l - 1] : woff[l - 1] + fan_in * fan_out].reshape((fan_in, fan_out))
-                _dense(h[l - 1], W, w[boff[l - 1] : boff[l - 1] + fan_out], rows, z)
+                _dense(h[l - 1], W, w[boff[l - 1] : boff[l - 1] + fan_out], rows, z, WT)
                 if l == layers:
                     break
                 for r in range(rows):
@@ -230,10 +276,16 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
         for l in range(layers - 1, -1, -1):
             fan_in, fan_out = sizes[l], sizes[l + 1]
             w0, b0 = woff[l], boff[l]
-            _dense_grads(h[l], d, rows, g[w0 : w0 + fan_in * fan_out].reshape((fan_in, fan_out)), g[b0 : b0 + fan_out])
+            _transpose(h[l], rows, fan_in, hT)  # dW = h^T d, db = sum_rows d
+            _matmul(hT, d, fan_in, rows, fan_out, g[w0 : w0 + fan_in * fan_out].reshape((fan_in, fan_out)), dT)
+            for j in range(fan_out):
+                g[b0 + j] = ZERO
+            for r in range(rows):
+                for j in range(fan_out):
+                    g[b0 + j] += d[r, j]
             if l == 0:
                 break
-            _back_through(d, w[w0 : w0 + fan_in * fan_out].reshape((fan_in, fan_out)), rows, down)
+            _matmul_t(d, w[w0 : w0 + fan_in * fan_out].reshape((fan_in, fan_out)), rows, fan_out, fan_in, down, WT)
             c0 = offsets[l]
             for p in range(n_pieces):
                 if scale_of[p, l] >= 0:
@@ -379,16 +431,16 @@ def _evaluate_model(k, theta, sizes, woff, boff, X_eval, act, logits, pen_op, pe
     penalty[k] = _penalty_and_stats(theta[k], sizes, woff, boff, pen_op, pen_w, pen_b, k, stats[k])
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
 def evaluate(theta, sizes, woff, boff, X_eval, act, pen_op, pen_w, pen_b, logits, penalty, stats):
-    """Every model's evaluation logits on ``X_eval``, penalty and weight statistics (``prange`` over models)."""
-    for k in prange(theta.shape[0]):
+    """Every model's evaluation logits on ``X_eval``, penalty and weight statistics (once per group: not parallel)."""
+    for k in range(theta.shape[0]):
         _evaluate_model(k, theta, sizes, woff, boff, X_eval, act, logits, pen_op, pen_w, pen_b, penalty, stats)
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
 def run_metrics(logits, y, members, task, out):
-    """Per run (``prange`` over runs): ``out[r] = (loss, acc)`` or ``(loss, mse, r2)`` of its members' mean prediction.
+    """Per run: ``out[r] = (loss, acc)`` or ``(loss, mse, r2)`` of its members' mean prediction.
 
     ``logits`` is ``[R*M, N, o]`` for the rows ``y`` ``[N]``; the formulas are
     those of :func:`reglab.engine.objective.evaluate`: classification takes
@@ -401,7 +453,7 @@ def run_metrics(logits, y, members, task, out):
     for i in range(n):
         target_mean += y[i]
     target_mean /= max(n, 1)
-    for run in prange(runs):
+    for run in range(runs):
         if n == 0:
             out[run, :] = np.nan
             continue
