@@ -233,6 +233,7 @@ class FastPath:
 
         with _LOCK:
             numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
+            numba.set_parallel_chunksize(1)  # models handed out one at a time: a thread slowed by load takes fewer
             kernel(*args)
 
     def _split_logs(self, logits: np.ndarray, names: tuple[str, ...]) -> dict[str, Tensor]:
