@@ -47,7 +47,7 @@ from reglab.engine.streams import epoch_orders
 from reglab.pieces.interface import COMPILED_RULES, Compiled, Regularizer, acts_on_weights, perturbs
 
 _LOCK = threading.Lock()
-"""One kernel call at a time per process (numba's default threading layer is not re-entrant across threads)."""
+"""One kernel call at a time per process (numba's ``workqueue`` threading layer is not re-entrant across threads)."""
 
 
 def load_kernels():
@@ -55,6 +55,10 @@ def load_kernels():
     if os.environ.get("REGLAB_FAST", "1") == "0":
         return None
     try:
+        import numba
+
+        if "NUMBA_THREADING_LAYER" not in os.environ:  # numba's own pool: under load it degrades gracefully (OpenMP spins)
+            numba.config.THREADING_LAYER = "workqueue"
         from reglab.engine.compiled import kernels as module
     except ImportError:
         return None
@@ -141,6 +145,7 @@ class FastPath:
         self.X_eval = np.ascontiguousarray(torch.cat([splits["train"].X, splits["val"].X]).numpy())
         self.momentum = momentum.float().numpy()
         self.threads = default_threads(net.n_models)
+        self._rules: _Rules | None = None
 
     @classmethod
     def of(cls, state, splits: dict[str, Split], task: str, batch: int, slots: list[tuple[int, int]], members: int,
@@ -179,7 +184,7 @@ class FastPath:
     def epoch(self, state, lr: Tensor) -> tuple[Tensor, dict[str, Tensor]]:
         """Train every model one epoch at learning rates ``lr`` ``[K]``; the running loss per run and the epoch's logs."""
         ops, net = self.ops, self.net
-        rules = _rules(state.pieces, self.layers, net.n_models, ops)
+        rules = self._rules_in_force(state)
         n = self.X.shape[0]
         order = epoch_orders(self.slots, state.order_streams, n).numpy()
         draws = epoch_draws(rules.perturbing, state.streams, net.n_models, n, self.batch, list(self.sizes))
@@ -214,7 +219,7 @@ class FastPath:
     def final_logs(self, state) -> dict[str, Tensor]:
         """The logs of the current weights with the test split (as :func:`~reglab.engine.evaluation.final_metrics`)."""
         ops, net = self.ops, self.net
-        rules = _rules(state.pieces, self.layers, net.n_models, ops)
+        rules = self._rules_in_force(state)
         names = ("train", "val", "test")
         X = np.ascontiguousarray(torch.cat([self.splits[name].X for name in names]).numpy())
         K = net.n_models
@@ -226,6 +231,13 @@ class FastPath:
         logs = self._split_logs(logits, names)
         tests = {name: logs.pop(name) for name in list(logs) if name.startswith("test_")}
         return {**logs, **self._model_logs(penalty, stats), **tests}
+
+    def _rules_in_force(self, state) -> _Rules:
+        """The pieces' rules, asked again each epoch only when a piece has an ``on_epoch_begin`` hook (a schedule)."""
+        changing = any(type(p).on_epoch_begin is not Regularizer.on_epoch_begin for p in state.pieces)
+        if changing or self._rules is None:
+            self._rules = _rules(state.pieces, self.layers, self.net.n_models, self.ops)
+        return self._rules
 
     def _call(self, kernel, *args) -> None:
         """``kernel(*args)`` on :attr:`threads` threads, one call at a time in this process."""

@@ -48,6 +48,9 @@ def epoch_draws(pieces: Sequence[Regularizer], streams: RandomStreams, models: i
                 sizes: Sequence[int]) -> EpochDraws:
     """Every step's ``(scale, shift)`` of every perturbing piece for an epoch of ``n`` rows in minibatches of ``batch``."""
     layers = len(sizes) - 1
+    if not pieces:
+        none = np.full((0, layers), -1, dtype=np.int64)
+        return EpochDraws(np.ones((0, 1, 1, 1), np.float32), np.ones((0, 1, 1, 1), np.float32), none, none)
     widths = list(sizes[:-1])
     offsets = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
     kinds: list[dict[int, Tensor]] = [{}, {}]  # scales, shifts: one buffer per piece that gives any
