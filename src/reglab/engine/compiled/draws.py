@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torch import Tensor
-
 from reglab.pieces.interface import RandomStreams, Regularizer
 
 
@@ -53,7 +51,18 @@ def epoch_draws(pieces: Sequence[Regularizer], streams: RandomStreams, models: i
         return EpochDraws(np.ones((0, 1, 1, 1), np.float32), np.ones((0, 1, 1, 1), np.float32), none, none)
     widths = list(sizes[:-1])
     offsets = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
-    kinds: list[dict[int, Tensor]] = [{}, {}]  # scales, shifts: one buffer per piece that gives any
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # many small draws: a pool of threads only waits for itself (10x slower under load)
+    try:
+        return _draw(pieces, streams, models, n, batch, widths, offsets)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _draw(pieces: Sequence[Regularizer], streams: RandomStreams, models: int, n: int, batch: int, widths: list[int],
+          offsets: np.ndarray) -> EpochDraws:
+    layers = len(widths)
+    kinds: list[dict[int, np.ndarray]] = [{}, {}]  # scales, shifts: one buffer per piece that gives any (NumPy: one thread)
     which = [np.full((len(pieces), layers), -1, dtype=np.int64) for _ in kinds]
     for begin in range(0, n, batch):
         rows = min(batch, n - begin)
@@ -66,13 +75,12 @@ def epoch_draws(pieces: Sequence[Regularizer], streams: RandomStreams, models: i
                         continue
                     buffers = kinds[kind]
                     if p not in buffers:
-                        buffers[p] = torch.full((models, n, int(offsets[-1])), 1.0 if kind == 0 else 0.0)
+                        buffers[p] = np.full((models, n, int(offsets[-1])), 1.0 if kind == 0 else 0.0, np.float32)
                     which[kind][p, position] = p
-                    buffers[p][:, begin : begin + rows, start:stop] = value
+                    buffers[p][:, begin : begin + rows, start:stop] = value.numpy()
     stacked = []
     for kind, buffers in enumerate(kinds):
-        order = sorted(buffers)
-        index = {p: i for i, p in enumerate(order)}
-        which[kind] = np.vectorize(lambda p: index.get(p, -1), otypes=[np.int64])(which[kind]) if order else which[kind]
-        stacked.append(torch.stack([buffers[p] for p in order]).numpy() if order else np.ones((0, 1, 1, 1), np.float32))
+        index = {p: i for i, p in enumerate(sorted(buffers))}
+        which[kind] = np.array([[index.get(int(p), -1) for p in row] for row in which[kind]], np.int64).reshape(which[kind].shape)
+        stacked.append(np.stack([buffers[p] for p in sorted(buffers)]) if buffers else np.ones((0, 1, 1, 1), np.float32))
     return EpochDraws(stacked[0], stacked[1], which[0], which[1])
