@@ -105,9 +105,7 @@ def _rules(pieces: list[Regularizer], layers: int, models: int, ops) -> _Rules |
             elif rule.rule in ops.AFTER_OPS:
                 afters.append(rule)
             elif rule.rule == "draws" and piece not in perturbing:
-                perturbing.append(piece)
-        if perturbs(piece) and piece not in perturbing:
-            perturbing.append(piece)
+                perturbing.append(piece)  # a perturbing piece with no rule now (a schedule at 0) draws nothing now
     zeros = np.zeros((layers, models), np.float32)
 
     def table(rules: list[Compiled], part: str) -> np.ndarray:
