@@ -15,6 +15,7 @@ from reglab.engine.checkpoint import GroupCheckpoint, state_from_bytes, state_to
 from reglab.engine.evaluation import Split
 from reglab.engine.plan import Group, RunSpec, make_groups
 from reglab.engine.state import StateMismatch
+from reglab.errors import ReglabWarning
 from reglab.engine.trainer import GroupSetup, end_epoch, start, train_epoch
 from reglab.store import RunStore
 from reglab.variant import Variant
@@ -174,6 +175,45 @@ def test_an_unreadable_checkpoint_means_starting_over(moons) -> None:
     storage = MemoryStorage()
     storage.saved[((variants[0].label, 0),)] = (5, b"not a checkpoint")
     resumed_after: list[int] = []
-    again = reglab.train(moons, variants, seeds=[0], progress=False, checkpoints=storage, on_resume=resumed_after.append)
+    with pytest.warns(ReglabWarning, match="the checkpoint of 1 unfinished runs cannot be read; they train again"):
+        again = reglab.train(moons, variants, seeds=[0], progress=False, checkpoints=storage,
+                             on_resume=resumed_after.append)
     assert resumed_after == [] and again[0].history == straight[0].history
-    assert storage.saved == {}  # the bad checkpoint was found under its key, then dropped with the stored run
+    assert storage.saved == {} and storage.dropped == 2  # dropped when found unreadable, and with the stored run
+
+
+def test_a_checkpoint_of_another_layout_is_dropped_with_a_warning(moons) -> None:
+    variants = _variants(["baseline", "l1=1e-3"])
+    straight = reglab.train(moons, variants, seeds=[0], progress=False)
+    one = _group(moons, ["baseline"])  # a state of another shape
+    storage = MemoryStorage()
+    storage.saved[tuple((v.label, 0) for v in variants)] = (3, state_to_bytes(start(one, build_pieces(one)).state_dict()))
+    with pytest.warns(ReglabWarning, match="does not fit these runs"):
+        runs = reglab.train(moons, variants, seeds=[0], progress=False, checkpoints=storage, checkpoint_every=3600)
+    assert [r.history for r in runs] == [r.history for r in straight] and storage.dropped == 2
+
+
+def test_ctrl_c_after_an_unreadable_checkpoint_names_no_stale_epoch(tmp_path: Path, runner, monkeypatch) -> None:
+    """The store's unreadable checkpoint (epoch 266) is dropped with a warning; Ctrl-C then claims no epoch."""
+    out = tmp_path / "out"
+    args = [*[a for a in TINY_ARGS if a != "--quiet"], "--out", str(out)]
+    real_load = RunStore.load_checkpoint
+
+    def garbage(self, dataset, runs):
+        self.save_checkpoint(dataset, runs, 266, b"truncated")
+        return real_load(self, dataset, runs)
+
+    def ctrl_c(self, dataset, runs, epoch, blob):
+        if epoch != 266:
+            raise KeyboardInterrupt
+        real_save(self, dataset, runs, epoch, blob)
+
+    real_save = RunStore.save_checkpoint
+    monkeypatch.setattr(RunStore, "load_checkpoint", garbage)
+    monkeypatch.setattr(RunStore, "save_checkpoint", ctrl_c)
+    monkeypatch.setattr(GroupCheckpoint, "due", lambda self: True)
+    with pytest.warns(ReglabWarning, match="the checkpoint of 6 unfinished runs cannot be read; they train again"):
+        result = invoke(runner, args)  # the console script prints it as one `warning:` line (test_console.py)
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"interrupted: 0 of 6 runs kept in {out}; run the same command to resume")

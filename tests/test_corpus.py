@@ -145,6 +145,8 @@ CLI_CASES = [
     Case("report-empty-directory", ["report", "{tmp}"], 2, ("runs.sqlite not found",)),
     Case("export-to-directory", ["export", "{trained}", "--to", "{tmp}"], 2, ("is a directory",)),
     Case("export-to-proc", ["export", "{trained}", "--to", "/proc/m.pt"], 2, ("Cannot write the model file",)),
+    Case("export-to-empty", ["export", "{trained}", "--to", ""], 2, ("`--to`: the file name is empty",)),
+    Case("export-to-blank", ["export", "{trained}", "--to", "  "], 2, ("`--to`: the file name is empty",)),
     Case("export-diverged", ["export", "{trained}", "--variant", "nan", "--to", "{tmp}/m.pt"], 0, ("warning: exporting nan.*diverged",)),
     Case("export-unknown-variant", ["export", "{trained}", "--variant", "nope"], 2, ("No variant 'nope'",)),
     # what typer refuses

@@ -63,6 +63,17 @@ def test_page_and_schema_need_the_token(served) -> None:
     assert [d["name"] for d in body["datasets"]] == ["moons", "circles", "spirals", "xor", "blobs"]
 
 
+def test_the_verdict_colours_are_served_from_the_palette(served) -> None:
+    from reglab.outputs.palette import VERDICT_COLOURS
+
+    server, client = served
+    status, page = client.request("GET", f"/?token={server.token}", token=None)
+    assert status == 200 and 'href="/static/verdicts.css"' in page
+    status, css = client.request("GET", "/static/verdicts.css", token=None)
+    assert status == 200
+    assert ".verdict-unstable { color: " + VERDICT_COLOURS["unstable"] in css and ".verdict-good-fit {" in css
+
+
 def test_foreign_host_and_origin_are_refused_and_nothing_trains(served) -> None:
     server, client = served
     before = _jobs(server)

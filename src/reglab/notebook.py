@@ -21,14 +21,14 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from reglab.outputs.figures import DPI
+from reglab.outputs.palette import verdict_class, verdict_rules
 from reglab.outputs.report.html import _cell  # the report's "mean ± std" cell
 
 NOTEBOOK_CSS = (
     ".reglab table{border-collapse:collapse;font-size:.9em;margin:.4em 0}"
     ".reglab th,.reglab td{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
     ".reglab .badge{color:#fff;border-radius:4px;padding:1px 7px;margin-left:6px;font-size:.85em;background:#777}"
-    ".reglab .good-fit .badge{background:#1a9850}.reglab .underfits .badge{background:#b9770e}"
-    ".reglab .overfits .badge{background:#c0392b}.reglab .diverged .badge{background:#6c3483}"
+    + verdict_rules(".reglab .{cls} .badge{{background:{colour}}}") +
     ".reglab .sd{display:block;font-size:.8em;color:#666}"
     ".reglab .note{color:#555;font-size:.9em}.reglab img{max-width:100%}.reglab figure{margin:.6em 0}"
     ".reglab figcaption strong{display:block}"
@@ -86,7 +86,7 @@ def compare_html(result: Any) -> str:
     from reglab.analysis import table_rows
 
     verdicts = "".join(
-        f'<li class="{escape(_kind_class(v.kind))}"><strong>{escape(v.label)}</strong>'
+        f'<li class="{escape(verdict_class(v.kind))}"><strong>{escape(v.label)}</strong>'
         f'<span class="badge">{escape(v.kind)}</span> {escape(str(v.summary))}</li>' for v in result.verdicts)
     pick = f"<p><strong>{escape(result.recommendation.summary)}</strong></p>" if result.recommendation else ""
     body = (f"<h3>reglab compare on {escape(result.dataset.name)}</h3><ul>{verdicts}</ul>{pick}"
@@ -95,5 +95,3 @@ def compare_html(result: Any) -> str:
     return notebook_html(body)
 
 
-def _kind_class(kind: str) -> str:
-    return {"good fit": "good-fit"}.get(kind, kind)

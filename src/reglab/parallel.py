@@ -27,6 +27,7 @@ import multiprocessing.context
 import os
 import queue
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -117,6 +118,29 @@ def _guard() -> None:
     threading.Thread(target=wait_for_parent, name="reglab-parent-watch", daemon=True).start()
 
 
+QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
+"""The warning filter multiprocessing's resource tracker is started with (:func:`start_resource_tracker`)."""
+
+
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (if not running) with :data:`QUIET_TRACKER`.
+
+    When the main process is killed (``kill -9``) the tracker unlinks the
+    semaphores of the pool's queues and, by default, warns about each "leaked
+    semaphore object" on the terminal: noise about a clean-up it has just
+    done.  The tracker takes its warning filters from ``sys.warnoptions`` when
+    it starts, so they are extended for that moment only.
+    """
+    from multiprocessing import resource_tracker
+
+    saved = list(sys.warnoptions)
+    sys.warnoptions.append(QUIET_TRACKER)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.warnoptions[:] = saved
+
+
 def process_pool(jobs: int, threads: int | None = None) -> ProcessPoolExecutor:
     """``jobs`` worker processes (started fresh, not forked) with ``threads`` torch threads each.
 
@@ -126,6 +150,7 @@ def process_pool(jobs: int, threads: int | None = None) -> ProcessPoolExecutor:
     """
     if threads is None:
         threads = max(1, (os.cpu_count() or 1) // jobs)
+    start_resource_tracker()
     return ProcessPoolExecutor(max_workers=jobs, mp_context=GUARDED, initializer=_start_worker, initargs=(threads,))
 
 
@@ -178,6 +203,7 @@ def epoch_queue(executor: Executor) -> Iterator[Any | None]:
     if isinstance(executor, ThreadPoolExecutor):
         yield queue.Queue()
     elif isinstance(executor, ProcessPoolExecutor):
+        start_resource_tracker()
         manager = SyncManager(ctx=GUARDED)
         with ctrl_c_deferred():  # a Ctrl-C while it starts would break its pipe to us: raise it once it listens
             manager.start(_guard)  # it ignores Ctrl-C and ends with this process

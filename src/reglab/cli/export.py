@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from reglab.cli.app import app
 from reglab.cli.errors import user_errors
-from reglab.cli.options import OutputDirectory, check_counts
+from reglab.cli.options import OutputDirectory, check_counts, output_file
 
 
 @app.command()
@@ -23,8 +22,8 @@ def export(
         int | None, typer.Option("--seed", metavar="N", help="Its seed. Default: its seed with the lowest validation loss.",
                                  show_default=False)
     ] = None,
-    to: Annotated[Path | None, typer.Option("--to", metavar="FILE", help="The model file. Default: DIR/model.pt.",
-                                            show_default=False)] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="FILE", help="The model file. Default: DIR/model.pt.",
+                                           show_default=False)] = None,
 ) -> None:
     """Save a trained model of DIR as one PyTorch file that takes raw feature columns.
 
@@ -38,9 +37,10 @@ def export(
         from reglab.model_file import save_model
 
         check_counts(seed=seed)
+        target = directory / "model.pt" if to is None else output_file(to)
         stored = read_experiment(directory)
         run, why = chosen_run(stored, variant, seed)
-        path = save_model(run, stored.dataset, to or directory / "model.pt")
+        path = save_model(run, stored.dataset, target)
         ds = stored.dataset
         output = {
             "binary": f"the probability of class {ds.class_names[1] if ds.class_names else 1}, shape [N, 1]",

@@ -98,8 +98,17 @@ def check_counts(**values: int | None) -> None:
 
 def output_directory(text: str, option: str = "--out") -> Path:
     """The directory an option names; an empty one is refused (it would mean the current directory)."""
+    return _named_path(text, option, "directory", "reglab-out")
+
+
+def output_file(text: str, option: str = "--to") -> Path:
+    """The file an option names; an empty or blank name is refused (``''`` would mean the current directory)."""
+    return _named_path(text, option, "file name", "model.pt")
+
+
+def _named_path(text: str, option: str, what: str, example: str) -> Path:
     if not text.strip():
-        raise ReglabError(f"Invalid value for `{option}`: the directory is empty. Give one, e.g. {option} reglab-out.")
+        raise ReglabError(f"Invalid value for `{option}`: the {what} is empty. Give one, e.g. {option} {example}.")
     return Path(text)
 
 

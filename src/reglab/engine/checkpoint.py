@@ -15,13 +15,16 @@ state, every random generator, the callbacks' and the pieces' own states, the
 early-stopping snapshots, the history and which runs are still going.  A
 resumed group therefore ends with exactly the numbers of an uninterrupted one
 (tested).  A stored state that cannot be read, or that does not fit the group
-(written by another version of reglab), is ignored: the group starts over.
+(written by another version of reglab), is dropped with a :class:`~reglab.errors.ReglabWarning`
+(``warning: ...`` on the command line): the group starts over, and a later
+Ctrl-C names only the checkpoints saved since.
 """
 
 from __future__ import annotations
 
 import io
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import torch
 
 from reglab.engine.state import FORMAT, TrainingState
+from reglab.errors import ReglabWarning
 from reglab.variant import Variant
 
 if TYPE_CHECKING:
@@ -86,9 +90,20 @@ class GroupCheckpoint:
     _last_save: float = field(default_factory=time.monotonic, init=False)
 
     def load(self) -> dict[str, Any] | None:
-        """The stored state of this group, or ``None`` (also when it cannot be read: the group then starts over)."""
+        """The stored state of this group, or ``None``; one that cannot be read is :meth:`discard`-ed."""
         blob = self.storage.load_checkpoint(self.dataset, self.runs)
-        return None if blob is None else state_from_bytes(blob)
+        if blob is None:
+            return None
+        saved = state_from_bytes(blob)
+        if saved is None:
+            self.discard("cannot be read")
+        return saved
+
+    def discard(self, why: str) -> None:
+        """Drop an unusable stored state, saying so: its runs train again from epoch 1."""
+        warnings.warn(ReglabWarning(f"the checkpoint of {len(self.runs)} unfinished runs {why}; "
+                                    "they train again from epoch 1"), stacklevel=2)
+        self.drop()
 
     def due(self) -> bool:
         """Whether ``every_s`` seconds have passed since the last save (or since this object was made)."""

@@ -70,7 +70,7 @@ def train_group(
         pieces: the regularizers and callbacks built for this group (by :mod:`reglab.api`).
         resume: a saved :meth:`TrainingState.state_dict` of this group to go on
             from (after its epoch); one that does not fit the group is ignored
-            and the group starts over.
+            (and discarded from ``checkpoint``) and the group starts over.
         on_resume: called with the saved epoch when ``resume`` was taken.
         checkpoint: given the whole state at the end of each epoch when it is due.
         callbacks: factories called once with the group's runs; each callback
@@ -79,8 +79,12 @@ def train_group(
         observe: called at the end of every epoch with an :class:`EpochView`.
     """
     state = start(group, pieces, callbacks)
-    if resume is not None and _resumed(state, resume) and on_resume is not None:
-        on_resume(state.epoch)
+    if resume is not None:
+        if _resumed(state, resume):
+            if on_resume is not None:
+                on_resume(state.epoch)
+        elif checkpoint is not None:
+            checkpoint.discard("does not fit these runs (written by another version of reglab?)")
     setup = GroupSetup.of(group, splits, task, state)
     while state.epoch < group.epochs and state.active.any():
         begin_epoch(state, state.epoch + 1)

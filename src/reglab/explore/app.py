@@ -16,6 +16,7 @@ Routes (all but ``/static/`` need the token; see :mod:`reglab.explore.security`)
 ``GET /api/jobs/{id}/snapshot?epoch=E``   every variant's boundary, histogram and figures at epoch E
 ``POST /api/jobs/{id}/export``            the ``reglab compare`` output of the finished job, and its command line
 ``DELETE /api/jobs/{id}``                 cancel (the page does it on reset and when it closes)
+``GET /static/verdicts.css``              the verdict colours (:mod:`reglab.outputs.palette`)
 ========================================  =====================================================
 
 A bad request gets a 4xx answer ``{"error": "error: ..."}`` with the
@@ -49,6 +50,7 @@ from reglab.explore.security import Guard
 from reglab.explore.session import Change, Job
 from reglab.explore.state import DataChoice, parse_setup
 from reglab.explore.schema import schema
+from reglab.outputs.palette import verdict_rules
 
 FRAME_S = 0.05
 """The stream looks for news this often: at most 20 frames per second."""
@@ -182,6 +184,9 @@ def create_app(explorer: Explorer, *, token: str, hosts: set[str] | frozenset[st
     async def page(request: Request) -> Response:
         return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
 
+    async def verdict_colours(request: Request) -> Response:  # the colours of reglab.outputs.palette, one source
+        return Response(verdict_rules(".verdict-{cls} {{ color: {colour}; }}"), media_type="text/css")
+
     async def get_schema(request: Request) -> Response:
         return JSONResponse(schema(explorer.choice))
 
@@ -265,6 +270,7 @@ def create_app(explorer: Explorer, *, token: str, hosts: set[str] | frozenset[st
         Route("/api/jobs/{job}/snapshot", _guarded(snapshot)),
         Route("/api/jobs/{job}/export", _guarded(export), methods=["POST"]),
         Route("/api/jobs/{job}/{action}", _guarded(control), methods=["POST"]),
+        Route("/static/verdicts.css", verdict_colours),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     return Guard(Starlette(routes=routes), token=token, hosts=hosts)

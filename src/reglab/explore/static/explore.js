@@ -483,12 +483,12 @@ function showOutcome(outcome) {
   box.replaceChildren();
   for (const verdict of outcome.verdicts) {
     const p = document.createElement("p");
-    p.className = `verdict-${verdict.kind.split(" ")[0]}`;
+    p.className = `verdict-${verdict.kind.replaceAll(" ", "-")}`;
     p.textContent = `${verdict.label}: ${verdict.summary}`;
     box.append(p);
     const i = job.info.variants.findIndex((v) => v.label === verdict.label);
     const card = $(`card-${i}`);
-    if (card) { const line = card.querySelector(".verdict"); line.textContent = verdict.kind; line.className = `verdict verdict-${verdict.kind.split(" ")[0]}`; }
+    if (card) { const line = card.querySelector(".verdict"); line.textContent = verdict.kind; line.className = `verdict verdict-${verdict.kind.replaceAll(" ", "-")}`; }
   }
   if (outcome.pick) { const p = document.createElement("p"); p.innerHTML = "<strong></strong>"; p.firstChild.textContent = outcome.pick.summary; box.append(p); }
   $("table").textContent = outcome.table;

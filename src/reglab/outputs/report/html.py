@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from reglab.data import Dataset
 from reglab.outputs.files import write_text
 from reglab.outputs.report.command import changed_options, command_line, python_snippet
-from reglab.outputs.report.page import css_name, embedded_figure, figures_section, footer, page, take_away
+from reglab.outputs.palette import verdict_class
+from reglab.outputs.report.page import embedded_figure, figures_section, footer, page, take_away
 from reglab.version import reglab_version
 from reglab.variant import Variant
 
@@ -133,7 +134,7 @@ def _verdicts_section(verdicts: Sequence[Any], recommendation: Any = None) -> st
         items = "".join(f"<li>{escape(str(k))}: {escape(_value(v))}</li>" for k, v in evidence.items())
         details = f'<details><summary>Evidence</summary><ul class="evidence">{items}</ul></details>' if items else ""
         cards.append(
-            f'<div class="card verdict {css_name(verdict.kind)}">'
+            f'<div class="card verdict {verdict_class(verdict.kind)}">'
             f'<h3>{escape(verdict.label)}<span class="badge">{escape(str(verdict.kind))}</span></h3>'
             f"<p>{escape(_without_kind(str(verdict.summary), str(verdict.kind)))}</p>{details}</div>"
         )

@@ -1,9 +1,11 @@
 """The report's inline stylesheet: system fonts, one readable column, no external resources."""
 
+from reglab.outputs.palette import verdict_rules
+
 CSS = """
 :root {
   --ink: #1d232b; --muted: #5b6673; --line: #d9dee5; --paper: #ffffff; --wash: #f5f7fa;
-  --accent: #2f5d8a; --over: #b3362b; --under: #a86a00; --good: #2e7d4f; --diverged: #6b3fa0;
+  --accent: #2f5d8a; --under: #a86a00; --good: #2e7d4f;
 }
 * { box-sizing: border-box; }
 html { font-size: 16px; }
@@ -30,18 +32,10 @@ dl.options dt { color: var(--muted); }
 dl.options dd { margin: 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .verdicts { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 12px; align-items: start; }
 .verdict { border-left: 5px solid var(--muted); }
-.verdict.overfits { border-left-color: var(--over); }
-.verdict.underfits { border-left-color: var(--under); }
-.verdict.good-fit { border-left-color: var(--good); }
-.verdict.diverged { border-left-color: var(--diverged); }
 .badge {
   display: inline-block; font-size: 0.78rem; font-weight: 600; letter-spacing: 0.02em; text-transform: uppercase;
   color: #fff; background: var(--muted); border-radius: 999px; padding: 1px 9px; margin-left: 8px; vertical-align: 2px;
 }
-.overfits .badge { background: var(--over); }
-.underfits .badge { background: var(--under); }
-.good-fit .badge { background: var(--good); }
-.diverged .badge { background: var(--diverged); }
 details { margin-top: 6px; }
 details summary { cursor: pointer; color: var(--accent); font-size: 0.9rem; }
 .evidence { font-size: 0.85rem; color: var(--muted); margin: 6px 0 0; padding-left: 18px; }
@@ -72,4 +66,4 @@ table.settings td, table.settings th { text-align: left; white-space: normal; ve
 table.settings code { font-size: 0.85rem; }
 footer { color: var(--muted); font-size: 0.85rem; margin-top: 40px; border-top: 1px solid var(--line); padding-top: 12px; }
 @media print { nav { display: none; } .card, .scroll { border-color: #bbb; } }
-"""
+""" + verdict_rules(".verdict.{cls} {{ border-left-color: {colour}; }} .{cls} .badge {{ background: {colour}; }}") + "\n"
