@@ -289,6 +289,31 @@ def test_help_on_every_command(runner) -> None:
         assert result.exit_code == 0 and "Usage" in result.stdout
 
 
+@pytest.mark.parametrize("command", ["compare", "sweep", "tune"])
+def test_the_training_commands_share_the_data_and_run_options(runner, command) -> None:
+    """Declared once (cli/options.py DataOptions, RunOptions), each shown once, after the command's own options."""
+    import dataclasses
+
+    from reglab.cli.options import DataOptions, RunOptions
+
+    text = invoke(runner, [command, "--help"]).stdout
+    assert "[DATASET]" in text.splitlines()[1]
+    for group in (DataOptions, RunOptions):
+        for field in dataclasses.fields(group):
+            if field.name != "dataset":
+                assert text.count("│ --" + field.name.replace("_", "-") + " ") == 1, (command, field.name)
+    assert text.index("--out") < text.index("--n-samples") < text.index("--quiet") < text.index("--cluster")
+
+
+def test_shared_options_hand_the_command_its_groups(runner, tmp_path) -> None:
+    result = invoke(runner, ["compare", "circles", "--n-samples", "120", "--noise", "0.1", "--epochs", "2", "--seeds", "2",
+                             "-q", "--dry-run", "--jobs", "2", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.stderr
+    assert "4 runs x 1 models" in result.stdout and "on 2 workers" in result.stdout and not (tmp_path / "o").exists()
+    wrong = invoke(runner, ["compare", "circles", "--n-samples", "0", "-q", "--out", str(tmp_path / "o")])
+    assert wrong.exit_code == 2 and "--n-samples" in wrong.stderr and "Received: --n-samples 0" in wrong.stderr
+
+
 def test_datasets_and_presets_list_everything(runner) -> None:
     datasets = invoke(runner, ["datasets"]).stdout
     assert "moons  (binary)" in datasets and "noise=0.25" in datasets and "label_noise=0.0" in datasets

@@ -8,31 +8,15 @@ import typer
 
 from reglab.cli.app import app
 from reglab.cli.errors import echo_lines, user_errors
-from reglab.cli.options import (
-    DataOption,
-    DatasetArgument,
-    ClusterOption,
-    DelimiterOption,
-    DryRunOption,
-    EncodingOption,
-    JobsOption,
-    MaxModelsOption,
-    NoiseOption,
-    NSamplesOption,
-    QuietOption,
-    TargetOption,
-    TrainSizeOption,
-    check_counts,
-    load_data,
-    output_directory,
-)
+from reglab.cli.options import DataOptions, DryRunOption, RunOptions, check_counts, output_directory, shared_options
 
 DEFAULT_OUT = "reglab-out"
 
 
 @app.command()
+@shared_options
 def compare(
-    dataset: DatasetArgument = None,
+    data: DataOptions = DataOptions(),
     variant: Annotated[
         list[str] | None,
         typer.Option("--variant", metavar="SPEC", help="A variant spec such as 'l1=1e-3' or 'my name:l2=1e-3,dropout=0.3'; repeat for more.",
@@ -49,17 +33,7 @@ def compare(
                                  show_default=False)
     ] = None,
     out: Annotated[str, typer.Option("--out", "-o", metavar="DIR", help="Output directory (created; runs stored there are reused).")] = DEFAULT_OUT,
-    n_samples: NSamplesOption = None,
-    noise: NoiseOption = None,
-    train_size: TrainSizeOption = None,
-    target: TargetOption = None,
-    option: DataOption = None,
-    encoding: EncodingOption = None,
-    delimiter: DelimiterOption = None,
-    quiet: QuietOption = False,
-    jobs: JobsOption = 1,
-    max_models: MaxModelsOption = 1024,
-    cluster: ClusterOption = None,
+    run: RunOptions = RunOptions(),
     dry_run: DryRunOption = False,
 ) -> None:
     """Train variants × seeds on a data set and write report.html, results.json and figures into --out.
@@ -72,18 +46,14 @@ def compare(
     with user_errors():
         # the library (torch) loads when a command runs, not for `reglab --help`
         from reglab.experiments.compare import COMPARE, compare
-        from reglab.cluster import connect
-        from reglab.parallel import Compute
         from reglab.presets import DEFAULT_PRESET, get_preset
 
-        check_counts(seeds=seeds, epochs=epochs, jobs=jobs, max_models=max_models)
+        check_counts(seeds=seeds, epochs=epochs)
         out_dir = output_directory(out)
         chosen = preset if preset is not None else (None if variant else DEFAULT_PRESET)
         specs = [*(get_preset(chosen).specs if chosen is not None else []), *(variant or [])]
-        ds = load_data(dataset, n_samples, noise, train_size, target, option, encoding, delimiter)
-        with connect(cluster, Compute(jobs, max_models, dry_run=dry_run)) as compute:
-            result = compare(
-                ds, specs, seeds=list(range(seeds)), out_dir=out_dir, epochs=epochs, progress=not quiet, preset=chosen,
-                log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=compute,
-            )
+        ds = data.load()
+        with run.connected(dry_run) as compute:
+            result = compare(ds, specs, seeds=list(range(seeds)), out_dir=out_dir, epochs=epochs, progress=not run.quiet,
+                             preset=chosen, log=run.say, compute=compute)
         echo_lines(COMPARE.summary_lines(result))

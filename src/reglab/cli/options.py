@@ -1,22 +1,31 @@
 """The options several ``reglab`` commands share, declared once, and turning them into a data set.
 
-A command takes the data set as ``dataset: DatasetArgument`` plus the five
-data-set options (``n_samples: NSamplesOption`` ...), and the compute options
-``jobs: JobsOption``, ``max_models: MaxModelsOption``, ``cluster: ClusterOption``; :func:`load_data`
-turns the data-set ones into a :class:`~reglab.data.Dataset`.  This module
-imports typer only, so ``reglab --help`` stays fast.
+The training commands (compare, sweep, tune) take the data set and its
+options as one :class:`DataOptions` and the progress and compute options as
+one :class:`RunOptions`: a command declares a parameter of that type and
+:func:`shared_options` gives typer the group's fields as options (in the
+command's ``--help``, after its own), then hands the command the group
+filled in.  ``DataOptions.load()`` turns the data-set options into a
+:class:`~reglab.data.Dataset`.  This module imports typer only, so
+``reglab --help`` stays fast.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
+import typing
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from reglab.arguments import MAX_INT, MAX_SEEDS, parse_value
 from reglab.errors import ReglabError
-from reglab.parallel import MAX_JOBS
+from reglab.parallel import MAX_JOBS, Compute
 
 if TYPE_CHECKING:
     from reglab.data import Dataset
@@ -69,7 +78,7 @@ MaxModelsOption = Annotated[
 ClusterOption = Annotated[
     str | None,
     typer.Option("--cluster", metavar="ADDRESS", show_default=False,
-                 help="A Dask scheduler, e.g. tcp://127.0.0.1:8786: groups train on its workers (pip install 'reglab[dask]'). "
+                 help="A Dask scheduler, e.g. tcp://127.0.0.1:8786: groups train on its workers (pip install 'reglab\\[dask]'). "
                       "Never changes the numbers."),
 ]
 OutputDirectory = Annotated[
@@ -155,3 +164,88 @@ def load_data(
     check_counts(n_samples=n_samples)
     options = dataset_options(n_samples, noise, train_size, target, option or [], encoding, delimiter)
     return load_dataset(csv_path(dataset or DEFAULT_DATASET), **options)
+
+
+@dataclasses.dataclass(frozen=True)
+class DataOptions:
+    """The data set (a catalog name or a CSV path; default moons) and the options that shape it."""
+
+    dataset: DatasetArgument = None
+    n_samples: NSamplesOption = None
+    noise: NoiseOption = None
+    train_size: TrainSizeOption = None
+    target: TargetOption = None
+    option: DataOption = None
+    encoding: EncodingOption = None
+    delimiter: DelimiterOption = None
+
+    def load(self) -> Dataset:
+        """:func:`load_data` of these options."""
+        return load_data(self.dataset, self.n_samples, self.noise, self.train_size, self.target, self.option,
+                         self.encoding, self.delimiter)
+
+
+@dataclasses.dataclass(frozen=True)
+class RunOptions:
+    """How a training command runs: its progress output, worker processes, models per group, a Dask cluster."""
+
+    quiet: QuietOption = False
+    jobs: JobsOption = 1
+    max_models: MaxModelsOption = 1024
+    cluster: ClusterOption = None
+
+    @property
+    def say(self) -> Callable[[str], None] | None:
+        """Status lines to stderr, or ``None`` with ``--quiet``."""
+        return None if self.quiet else (lambda line: typer.echo(line, err=True))
+
+    def compute(self, dry_run: bool = False) -> Compute:
+        """The :class:`~reglab.parallel.Compute` these options ask for (refusing counts out of range)."""
+        check_counts(jobs=self.jobs, max_models=self.max_models)
+        return Compute(self.jobs, self.max_models, dry_run=dry_run)
+
+    def connected(self, dry_run: bool = False) -> AbstractContextManager[Compute]:
+        """:meth:`compute`, on the ``--cluster`` when one is named, for a ``with`` block (:func:`reglab.cluster.connect`)."""
+        from reglab.cluster import connect
+
+        return connect(self.cluster, self.compute(dry_run))
+
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+GROUPS = (DataOptions, RunOptions)
+"""The option groups :func:`shared_options` expands."""
+
+
+def shared_options(command: Command) -> Command:
+    """``command`` with each parameter typed as an option group (:data:`GROUPS`) shown to typer as the group's fields.
+
+    The group's fields keep their names, annotations and defaults; a
+    ``dataset`` argument comes first, options follow the command's own.
+    The wrapper packs the values typer parses back into the group.
+    """
+    hints = typing.get_type_hints(command, include_extras=True)
+    own: list[inspect.Parameter] = []
+    groups: dict[str, type] = {}
+    for parameter in inspect.signature(command).parameters.values():
+        hint = hints[parameter.name]
+        if hint in GROUPS:
+            groups[parameter.name] = hint
+        else:
+            own.append(parameter.replace(annotation=hint, kind=inspect.Parameter.KEYWORD_ONLY))
+    fields = {name: [(f, typing.get_type_hints(group, include_extras=True)[f.name]) for f in dataclasses.fields(group)]
+              for name, group in groups.items()}
+    expanded = [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=hint)
+                for group_fields in fields.values() for f, hint in group_fields]
+    arguments = [p for p in expanded if p.name == "dataset"]
+    parameters = [*arguments, *own, *(p for p in expanded if p.name != "dataset")]
+
+    @functools.wraps(command)
+    def run(**values: Any) -> Any:
+        packed = {name: groups[name](**{f.name: values.pop(f.name) for f, _ in group_fields})
+                  for name, group_fields in fields.items()}
+        return command(**values, **packed)
+
+    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    del run.__wrapped__  # typer reads the signature above, not the command's
+    return typing.cast(Command, run)

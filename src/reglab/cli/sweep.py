@@ -18,24 +18,7 @@ from typer.core import TyperCommand, TyperOption
 
 from reglab.cli.app import app
 from reglab.cli.errors import echo_lines, user_errors
-from reglab.cli.options import (
-    DataOption,
-    DatasetArgument,
-    ClusterOption,
-    DelimiterOption,
-    DryRunOption,
-    EncodingOption,
-    JobsOption,
-    MaxModelsOption,
-    NoiseOption,
-    NSamplesOption,
-    QuietOption,
-    TargetOption,
-    TrainSizeOption,
-    check_counts,
-    load_data,
-    output_directory,
-)
+from reglab.cli.options import DataOptions, DryRunOption, RunOptions, check_counts, output_directory, shared_options
 from reglab.errors import ReglabError
 
 DEFAULT_OUT = "reglab-sweep"
@@ -55,8 +38,9 @@ class NamesInHelp(TyperCommand):
 
 
 @app.command(name="sweep", cls=NamesInHelp)
+@shared_options
 def sweep_command(
-    dataset: DatasetArgument = None,
+    data: DataOptions = DataOptions(),
     param: Annotated[
         list[str] | None,
         typer.Option("--param", "-p", help=PARAM_HELP.format(names=""), show_default=False),
@@ -74,17 +58,7 @@ def sweep_command(
         int | None, typer.Option("--epochs", help="Epochs for every run. Default: the base's own (500).", show_default=False)
     ] = None,
     out: Annotated[str, typer.Option("--out", "-o", help="Output directory (created; runs stored there are reused).")] = DEFAULT_OUT,
-    n_samples: NSamplesOption = None,
-    noise: NoiseOption = None,
-    train_size: TrainSizeOption = None,
-    target: TargetOption = None,
-    option: DataOption = None,
-    encoding: EncodingOption = None,
-    delimiter: DelimiterOption = None,
-    quiet: QuietOption = False,
-    jobs: JobsOption = 1,
-    max_models: MaxModelsOption = 1024,
-    cluster: ClusterOption = None,
+    run: RunOptions = RunOptions(),
     dry_run: DryRunOption = False,
 ) -> None:
     """Sweep one parameter (or two) over a grid; print the validation curve and the one-standard-error choice.
@@ -98,25 +72,23 @@ def sweep_command(
     lowest validation loss.
     """
     with user_errors():
-        check_counts(seeds=seeds, epochs=epochs, jobs=jobs, max_models=max_models)
+        check_counts(seeds=seeds, epochs=epochs)
         out_dir = output_directory(out)
         pairs = _pairs(param or [], values or [])
         # the library (torch) loads when a command runs, not for `reglab --help`
         from reglab.experiments.sweep import SWEEP, sweep
-        from reglab.cluster import connect
-        from reglab.parallel import Compute
         from reglab.sweeps.params import get_param
 
         for name, _ in pairs:
             get_param(name)
 
-        ds = load_data(dataset, n_samples, noise, train_size, target, option, encoding, delimiter)
+        ds = data.load()
         (p1, v1), *second = pairs
-        with connect(cluster, Compute(jobs, max_models, dry_run=dry_run)) as compute:
+        with run.connected(dry_run) as compute:
             result = sweep(
-                ds, p1, v1, base=base, seeds=seeds, epochs=epochs, out_dir=out_dir, progress=not quiet,
+                ds, p1, v1, base=base, seeds=seeds, epochs=epochs, out_dir=out_dir, progress=not run.quiet,
                 param2=second[0][0] if second else None, values2=second[0][1] if second else None,
-                log=None if quiet else (lambda line: typer.echo(line, err=True)), compute=compute,
+                log=run.say, compute=compute,
             )
         echo_lines(SWEEP.summary_lines(result))
 

@@ -12,33 +12,21 @@ best trial.  Mistakes give one ``error:`` line on stderr and exit 2.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from reglab.cli.app import app
 from reglab.cli.errors import echo_lines, user_errors
-from reglab.cli.options import (
-    ClusterOption,
-    DataOption,
-    DatasetArgument,
-    JobsOption,
-    MaxModelsOption,
-    NoiseOption,
-    NSamplesOption,
-    QuietOption,
-    TargetOption,
-    TrainSizeOption,
-    load_data,
-)
+from reglab.cli.options import DataOptions, RunOptions, output_directory, shared_options
 
-DEFAULT_OUT = Path("reglab-tune")
+DEFAULT_OUT = "reglab-tune"
 
 
 @app.command(name="tune")
+@shared_options
 def tune_command(
-    dataset: DatasetArgument = None,
+    data: DataOptions = DataOptions(),
     param: Annotated[
         list[str] | None,
         typer.Option("--param", "-p", metavar="NAME=VALUES",
@@ -52,7 +40,7 @@ def tune_command(
     epochs: Annotated[int | None, typer.Option("--epochs", min=1, metavar="N", help="Epochs per run. Default: the base's (500).",
                                                show_default=False)] = None,
     base: Annotated[str, typer.Option("--base", metavar="SPEC", help="The variant every other setting comes from.")] = "baseline",
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory (runs, study, report).")] = DEFAULT_OUT,
+    out: Annotated[str, typer.Option("--out", "-o", metavar="DIR", help="Output directory (runs, study, report).")] = DEFAULT_OUT,
     storage: Annotated[str | None, typer.Option("--storage", metavar="URL",
                                                 help="Optuna storage URL shared by workers, e.g. postgresql://user@host/db. "
                                                      "Default: sqlite:///DIR/study.sqlite.", show_default=False)] = None,
@@ -60,15 +48,7 @@ def tune_command(
     sampler: Annotated[str, typer.Option("--sampler", metavar="NAME", help="tpe, random or grid (every --param a grid or list).")] = "tpe",
     pruner: Annotated[str, typer.Option("--pruner", metavar="NAME", help="median (Optuna's MedianPruner) or none.")] = "median",
     sampler_seed: Annotated[int, typer.Option("--sampler-seed", metavar="N", help="Seed of the sampler.")] = 0,
-    n_samples: NSamplesOption = None,
-    noise: NoiseOption = None,
-    train_size: TrainSizeOption = None,
-    target: TargetOption = None,
-    option: DataOption = None,
-    quiet: QuietOption = False,
-    jobs: JobsOption = 1,
-    max_models: MaxModelsOption = 1024,
-    cluster: ClusterOption = None,
+    run: RunOptions = RunOptions(),
 ) -> None:
     """Tune several parameters at once with Optuna; each batch of trials trains as one batched computation.
 
@@ -79,17 +59,17 @@ def tune_command(
     """
     with user_errors():
         # the library (torch, Optuna) loads when the command runs, not for `reglab --help`
-        from reglab.parallel import Compute
         from reglab.tune import tune
         from reglab.tune.report import outcome_lines
         from reglab.tune.space import parse_space
 
+        out_dir = output_directory(out)
+        compute = run.compute()
         parse_space(param or [], base)  # a bad space fails before the data set is loaded
-        ds = load_data(dataset, n_samples, noise, train_size, target, option)
+        ds = data.load()
         result = tune(
-            ds, param or [], trials=trials, batch=batch, seeds=seeds, base=base, epochs=epochs, out_dir=out,
-            storage=storage, study_name=study, sampler=sampler, pruner=pruner, sampler_seed=sampler_seed, cluster=cluster,
-            progress=not quiet, log=None if quiet else (lambda line: typer.echo(line, err=True)),
-            compute=Compute(jobs, max_models),
+            ds, param or [], trials=trials, batch=batch, seeds=seeds, base=base, epochs=epochs, out_dir=out_dir,
+            storage=storage, study_name=study, sampler=sampler, pruner=pruner, sampler_seed=sampler_seed,
+            cluster=run.cluster, progress=not run.quiet, log=run.say, compute=compute,
         )
         echo_lines(outcome_lines(result))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -105,12 +105,18 @@ def _range(spec: SweepParam, grid: str, start_text: str, stop_text: str, kind: s
 
 
 def _number(spec: SweepParam, grid: Any, text: str) -> float:
+    return read_number(text, lambda why: ReglabError(_bad(spec, grid, why)), _FORMS)
+
+
+def read_number(text: str, refuse: Callable[[str], ReglabError], forms: str) -> float:
+    """``text`` as a finite float; otherwise ``refuse(why)`` is raised, ``why`` naming the text (and ``forms``, the
+    accepted forms, when it is no number at all)."""
     try:
         value = float(text)
     except ValueError:
-        raise ReglabError(_bad(spec, grid, f"cannot read {text.strip()!r} as a number; expected {_FORMS}")) from None
+        raise refuse(f"cannot read {text.strip()!r} as a number; expected {forms}") from None
     if not math.isfinite(value):
-        raise ReglabError(_bad(spec, grid, f"{text.strip()!r} is not a finite number"))
+        raise refuse(f"{text.strip()!r} is not a finite number")
     return value
 
 

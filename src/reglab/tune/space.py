@@ -25,7 +25,6 @@ value, before any training.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,7 +39,7 @@ from optuna.distributions import (
 )
 
 from reglab.errors import ReglabError
-from reglab.sweeps.grid import parse_grid
+from reglab.sweeps.grid import parse_grid, read_number
 from reglab.sweeps.params import SweepParam, get_param
 from reglab.variant import Variant
 
@@ -183,13 +182,7 @@ def _dimension(spec: SweepParam, values: Any) -> Dimension:
 def _number(spec: SweepParam, values: str, text: str) -> float:
     if spec.kind == "hidden" and "x" in text.lower():
         raise ReglabError(_bad(spec, values, "a range of hidden sizes takes single widths (8:128:log); list sizes such as 16x8 with commas"))
-    try:
-        number = float(text)
-    except ValueError:
-        raise ReglabError(_bad(spec, values, f"cannot read {text.strip()!r} as a number; expected {FORMS}")) from None
-    if not math.isfinite(number):
-        raise ReglabError(_bad(spec, values, f"{text.strip()!r} is not a finite number"))
-    return number
+    return read_number(text, lambda why: ReglabError(_bad(spec, values, why)), FORMS)
 
 
 def _extremes(dim: Dimension) -> list[Any]:
