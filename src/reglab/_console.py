@@ -51,6 +51,11 @@ def main() -> None:
         print("interrupted", file=sys.stderr, flush=True)
         sys.exit(EXIT_TERMINATED if _terminated else EXIT_INTERRUPTED)
     except SystemExit as done:
-        if _terminated and done.code == EXIT_INTERRUPTED:
-            sys.exit(EXIT_TERMINATED)
+        if done.code == EXIT_INTERRUPTED:
+            from reglab.cli.errors import INTERRUPTION
+
+            if not INTERRUPTION["said"]:  # typer turns a Ctrl-C outside a command's body into exit 130, silently
+                print("interrupted", file=sys.stderr, flush=True)
+            if _terminated:
+                sys.exit(EXIT_TERMINATED)
         raise

@@ -9,3 +9,7 @@ def reglab_version() -> str:
         return metadata.version("reglab")
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+__version__ = reglab_version()
+"""``reglab.__version__`` (read on first use)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import typer
 
@@ -17,6 +18,17 @@ from reglab.errors import CompareInterrupted, ReglabError
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
+
+
+INTERRUPTION = {"said": False}
+"""Whether :func:`user_errors` has said what an interruption kept; the console script says ``interrupted``
+for a Ctrl-C that typer turned into exit 130 without a word (one that came before a command's body)."""
+
+
+def _say_interrupted(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    INTERRUPTION["said"] = True
+    raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _one_line(text: str) -> str:
@@ -46,11 +58,9 @@ def user_errors() -> Iterator[None]:
                    "Run the same command again to resume, perhaps with fewer --jobs.", err=True)
         raise typer.Exit(EXIT_USER_ERROR) from None
     except CompareInterrupted as stop:
-        typer.echo(stop.message, err=True)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        _say_interrupted(stop.message)
     except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        _say_interrupted("interrupted")
     except ReglabError as error:
         typer.echo(f"error: {_one_line(str(error))}", err=True)
         raise typer.Exit(EXIT_USER_ERROR) from None
