@@ -35,7 +35,11 @@ def test_early_stopping_on_a_scripted_loss_list_keeps_epoch_1() -> None:
 
 @pytest.fixture()
 def scripted_runs(monkeypatch) -> list[reglab.Run]:
-    """``reglab.train`` with no training: every epoch's logs are the script's, for an early-stopped and a plain run."""
+    """``reglab.train`` with no training: every epoch's logs are the script's, for an early-stopped and a plain run.
+
+    The script replaces the current path's steps, so the compiled fast path is turned off.
+    """
+    monkeypatch.setenv("REGLAB_FAST", "0")
     monkeypatch.setattr(trainer, "train_epoch", lambda state, setup: torch.zeros(len(setup.group.runs)))
     real_logs = trainer.epoch_logs
     epochs = iter(range(len(SCRIPT) * 2))

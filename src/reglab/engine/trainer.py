@@ -4,6 +4,9 @@ The loop is a few small steps over one :class:`~reglab.engine.state.TrainingStat
 (:func:`start` makes it, or a checkpoint's state is loaded into it):
 
 * :func:`begin_epoch`: pieces with an ``on_epoch_begin(epoch)`` hook hear which epoch starts;
+* on the compiled fast path (:mod:`~reglab.engine.compiled`, when it covers
+  the group): the whole epoch and its evaluation in one compiled call, with the
+  same minibatch orders, perturbations and formulas as the two steps below;
 * :func:`train_epoch`: every model draws its own minibatch order (from its
   ``order`` stream) and takes one :func:`train_step` per minibatch (forward
   with the regularizers' perturbations, data loss + penalties, gradients (by
@@ -30,6 +33,7 @@ import torch
 from torch import Tensor
 
 from reglab.engine import backprop
+from reglab.engine.compiled import FastPath
 from reglab.engine.checkpoint import GroupCheckpoint
 from reglab.engine.convnet import StackedCNN
 from reglab.engine.evaluation import Split, epoch_logs, final_metrics
@@ -88,8 +92,11 @@ def train_group(
     setup = GroupSetup.of(group, splits, task, state)
     while state.epoch < group.epochs and state.active.any():
         begin_epoch(state, state.epoch + 1)
-        running = train_epoch(state, setup)
-        logs = end_epoch(state, setup, running)
+        if setup.fast is not None:
+            running, logs = setup.fast.epoch(state, epoch_rates(state, setup))
+        else:
+            running, logs = train_epoch(state, setup), None
+        logs = end_epoch(state, setup, running, logs)
         if checkpoint is not None and checkpoint.due():
             checkpoint.save(state)
         if observe is not None:
@@ -101,7 +108,7 @@ def train_group(
 
 @dataclass(frozen=True)
 class GroupSetup:
-    """What stays fixed while a group trains: the data, the task, the learning rates, the gradient path."""
+    """What stays fixed while a group trains: the data, the task, the learning rates, the gradient path, the fast path."""
 
     group: Group
     splits: dict[str, Split]
@@ -116,17 +123,22 @@ class GroupSetup:
     """The pieces that change activations in training."""
     reweighing: tuple
     """The pieces that change the weights of the training forward pass."""
+    fast: FastPath | None = None
+    """The compiled fast path, when it covers the group (else ``None``: :func:`train_epoch` and :func:`end_epoch`'s evaluation)."""
 
     @classmethod
     def of(cls, group: Group, splits: dict[str, Split], task: str, state: TrainingState) -> GroupSetup:
         n = splits["train"].X.shape[0]
+        batch = n if group.batch_size == "full" else min(int(group.batch_size), n)
+        momentum = torch.tensor([v.momentum for v in group.model_variants])
         return cls(
             group, splits, task,
             base_lr=torch.tensor([v.lr for v in group.model_variants]),
-            batch=n if group.batch_size == "full" else min(int(group.batch_size), n),
+            batch=batch,
             manual=backprop.supports(state.net, state.pieces),
             perturbing=tuple(piece for piece in state.pieces if perturbs(piece)),
             reweighing=tuple(piece for piece in state.pieces if acts_on_weights(piece)),
+            fast=FastPath.of(state, splits, task, batch, group.slots, group.members, momentum) if n else None,
         )
 
 
@@ -184,9 +196,8 @@ def train_epoch(state: TrainingState, setup: GroupSetup) -> Tensor:
     rate 0 and batch-norm momentum 0, so their weights and statistics stay as they were.
     """
     group, net, train = setup.group, state.net, setup.splits["train"]
-    model_active = state.active.repeat_interleave(group.members)
-    lr = setup.base_lr * model_active
-    net.bn_momentum = (BN_MOMENTUM * model_active.float()).view(-1, 1, 1)
+    lr = epoch_rates(state, setup)
+    net.bn_momentum = (BN_MOMENTUM * state.active.repeat_interleave(group.members).float()).view(-1, 1, 1)
     n = train.X.shape[0]
     order = epoch_orders(group.slots, state.order_streams, n)
     X_epoch, y_epoch = train.X[order], train.y[order]
@@ -195,6 +206,11 @@ def train_epoch(state: TrainingState, setup: GroupSetup) -> Tensor:
         xb, yb = X_epoch[:, begin : begin + setup.batch], y_epoch[:, begin : begin + setup.batch]
         running += train_step(state, setup, xb, yb, lr).detach() * xb.shape[1]
     return (running / n).view(len(group.runs), group.members).mean(1)
+
+
+def epoch_rates(state: TrainingState, setup: GroupSetup) -> Tensor:
+    """Each model's learning rate this epoch ``[K]``: its own while its run is active, 0 once it has stopped."""
+    return setup.base_lr * state.active.repeat_interleave(setup.group.members)
 
 
 def train_step(state: TrainingState, setup: GroupSetup, xb: Tensor, yb: Tensor, lr: Tensor) -> Tensor:
@@ -218,14 +234,18 @@ def train_step(state: TrainingState, setup: GroupSetup, xb: Tensor, yb: Tensor, 
     return data_loss
 
 
-def end_epoch(state: TrainingState, setup: GroupSetup, running_loss: Tensor) -> dict[str, Tensor]:
+def end_epoch(
+    state: TrainingState, setup: GroupSetup, running_loss: Tensor, logs: dict[str, Tensor] | None = None
+) -> dict[str, Tensor]:
     """Evaluate every run, mark the diverged, let the callbacks stop runs and keep weights, record the history.
 
+    ``logs``: the evaluation already made (by the fast path), else it is made here.
     Returns the epoch's per-run logs ``[R]`` by name.
     """
     group, members = setup.group, setup.group.members
     epoch = state.epoch + 1
-    logs = epoch_logs(state.net, state.pieces, setup.splits, setup.task, members)
+    if logs is None:
+        logs = epoch_logs(state.net, state.pieces, setup.splits, setup.task, members)
     logs["train_loss_running"] = running_loss
     finite = torch.stack([logs[key] for key in DIVERGENCE_WATCH]).isfinite().all(0)
     newly_diverged = state.active & ~finite
@@ -258,7 +278,10 @@ def finish(state: TrainingState, setup: GroupSetup) -> list[RunOutcome]:
     restore = (restoring(state.callbacks, len(setup.group.runs)) | ~state.active) & ~state.diverged
     with torch.no_grad():
         _copy_where(state.net.tensors(), state.snapshot, restore.repeat_interleave(members))
-    final = final_metrics(state.net, state.pieces, setup.splits, setup.task, members)
+    if setup.fast is not None:
+        final = setup.fast.final_logs(state)
+    else:
+        final = final_metrics(state.net, state.pieces, setup.splits, setup.task, members)
     best = tracked_best_epochs(state.callbacks, len(setup.group.runs))
     return [
         run_outcome(r, state.history, final, state.stopped_epoch, state.diverged, int(best[r]), state.net, members)

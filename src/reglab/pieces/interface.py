@@ -18,7 +18,11 @@ may do any of these things, each a hook that does nothing by default:
 * ``on_epoch_begin(epoch)``: the epoch about to start (strength schedules,
   :mod:`reglab.pieces.scheduled`);
 * ``state_dict()`` / ``load_state_dict(state)``: what the piece learns while
-  training (none by default), saved in checkpoints.
+  training (none by default), saved in checkpoints;
+* ``compiled(layers)``: the hooks above described as data (:class:`Compiled`
+  rules from the vocabulary :data:`COMPILED_RULES`) for the engine's compiled
+  fast path (:mod:`reglab.engine.compiled`); ``None`` (the default) when they
+  cannot be, and a group with such a piece trains on the current path.
 
 ``lr`` is the per-model learning rate ``[K]`` (zero for a model that has stopped,
 so a stopped model is left untouched); ``steps`` is the optimizer's
@@ -147,6 +151,35 @@ def hidden_layers(values: Mapping[str, Any]) -> int:
     return len(values["hidden"])
 
 
+COMPILED_RULES: dict[str, str] = {
+    "l1": "penalty c * sum|w| (gradient c * sign(w), 0 at 0)",
+    "l2": "penalty c * sum w^2 (gradient 2 c w)",
+    "decay": "before the optimizer step, on weight matrices: w <- w * (1 - lr * c)",
+    "soft_threshold": "after the step, on weight matrices: w <- sign(w) * max(|w| - alpha * c, 0), alpha the optimizer's step per unit of gradient",
+    "max_norm": "after the step, each unit's incoming weights: w_j <- w_j * min(1, c / max(||w_j||, 1e-12))",
+    "unit_norm": "after the step, where c != 0, each unit's incoming weights: w_j <- w_j / max(||w_j||, 1e-12)",
+    "non_neg": "after the step, where c != 0, on weight matrices: w <- max(w, 0)",
+    "draws": "perturb_affine reads activations only through their shape: the fast path calls it with an empty tensor of "
+             "the same shape, at the same positions and steps as the current path, and applies what it returns",
+}
+"""The vocabulary of :class:`Compiled` rules: the formulas the compiled fast path knows (``c`` per model and layer)."""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One of a piece's hooks as data for the compiled fast path (:meth:`Regularizer.compiled`).
+
+    Attributes:
+        rule: a name of :data:`COMPILED_RULES`.
+        weights: ``[layers, K]`` the coefficient ``c`` of each weight matrix and model (0: not applied), float32.
+        biases: ``[layers, K]`` the coefficient of each bias vector (penalties only; ``None``: not applied).
+    """
+
+    rule: str
+    weights: Tensor | None = None
+    biases: Tensor | None = None
+
+
 class Regularizer:
     """Base class: every hook is a no-op.
 
@@ -251,6 +284,15 @@ class Regularizer:
     def on_epoch_begin(self, epoch: int) -> None:
         """Called by the engine before the first step of ``epoch`` (counted from 1); strength schedules use it."""
 
+    def compiled(self, layers: int) -> tuple[Compiled, ...] | None:
+        """Every hook this piece overrides, as :class:`Compiled` rules for a network of ``layers`` weight matrices.
+
+        The fast path applies them in the order given, with the values in force
+        (it asks again at every epoch, after :meth:`on_epoch_begin`).  ``None``
+        (the default): this piece cannot be described so, and its groups train on the current path.
+        """
+        return None
+
     def state_dict(self) -> dict[str, Tensor]:
         """What the piece has learned while training, for a checkpoint (default: nothing)."""
         return {}
@@ -262,6 +304,13 @@ class Regularizer:
 def per_model(values: Sequence[float]) -> Tensor:
     """A per-model setting as a ``[K, 1, 1]`` tensor that broadcasts over stacked weights."""
     return torch.tensor(values, dtype=torch.float32).view(-1, 1, 1)
+
+
+def layer_rows(values: Tensor | Sequence[Tensor], layers: int) -> Tensor:
+    """``[layers, K]`` float32 coefficients from one ``[K, 1, 1]`` tensor (the same for every layer) or one per layer."""
+    if isinstance(values, Tensor):
+        return values.reshape(1, -1).expand(layers, -1).float().contiguous()
+    return torch.stack([v.reshape(-1) for v in values]).float()
 
 
 def per_layer_table(variants: Sequence[VariantView], key: str, layers: int) -> list[Tensor]:

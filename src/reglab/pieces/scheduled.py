@@ -21,7 +21,7 @@ from typing import Any
 
 from torch import Tensor
 
-from reglab.pieces.interface import RandomStreams, Regularizer, StackedModel, StepSizes, VariantView
+from reglab.pieces.interface import Compiled, RandomStreams, Regularizer, StackedModel, StepSizes, VariantView
 
 HOOKS = ("penalty", "add_penalty_grad", "perturb", "perturb_affine", "forward_weights", "before_update", "after_update")
 """The hooks a technique may override; the wrapper delegates the same ones."""
@@ -63,6 +63,12 @@ class Scheduled(Regularizer):
     def load_state_dict(self, state: dict[str, Tensor]) -> None:
         if self.current is not None and state:
             self.current.load_state_dict(state)
+
+    def compiled(self, layers: int) -> tuple[Compiled, ...] | None:
+        """The rules of the build in force (none while no model uses it); ``None`` when the technique has none."""
+        if self.kind.compiled is Regularizer.compiled:
+            return None
+        return () if self.current is None else self.current.compiled(layers)
 
     def penalty(self, net: StackedModel) -> Tensor | None:
         return None if self.current is None else self.current.penalty(net)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from reglab.pieces.interface import RandomStreams, Regularizer, VariantView
+from reglab.pieces.interface import Compiled, RandomStreams, Regularizer, VariantView
 
 
 class PerPosition(Regularizer):
@@ -37,6 +37,10 @@ class PerPosition(Regularizer):
         if not positions:
             return None
         return cls({pos: [row.get(pos, 0.0) for row in rows] for pos in positions})
+
+    def compiled(self, layers: int) -> tuple[Compiled, ...]:
+        """``draws``: :meth:`perturb_affine` reads ``h`` only through its shape."""
+        return (Compiled("draws"),)
 
     def perturb_affine(self, h: Tensor, position: str, streams: RandomStreams) -> tuple[Tensor | None, Tensor | None]:
         users = self.users.get(position)

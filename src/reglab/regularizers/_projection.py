@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from reglab.pieces.interface import Regularizer, StackedModel, StepSizes, VariantView, per_model
+from reglab.pieces.interface import Compiled, Regularizer, StackedModel, StepSizes, VariantView, layer_rows, per_model
 
 NORM_EPS = 1e-12
 
@@ -37,6 +37,10 @@ class MaskedProjection(Regularizer):
     @staticmethod
     def project(w: Tensor) -> Tensor:
         raise NotImplementedError
+
+    def compiled(self, layers: int) -> tuple[Compiled, ...]:
+        """The projection as the rule named by its key (``unit_norm``, ``non_neg``), 1 where applied."""
+        return (Compiled(self.keys[0].name, layer_rows(self.mask, layers)),)
 
     def after_update(self, net: StackedModel, steps: StepSizes) -> None:
         for w in net.weights:

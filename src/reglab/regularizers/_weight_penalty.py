@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import Tensor
 
-from reglab.pieces.interface import Key, Regularizer, StackedModel, VariantView, per_layer_table, weight_matrices
+from reglab.pieces.interface import Compiled, Key, Regularizer, StackedModel, VariantView, layer_rows, per_layer_table, weight_matrices
 from reglab.rules import Flag, Interval, PerLayer
 
 PENALIZE_BIAS = Key("penalize_bias", Flag(), False, "also apply l1/l2 penalties to biases")
@@ -53,6 +53,10 @@ class WeightPenalty(Regularizer):
         if self.penalizes_bias:
             total = total + type(self).formula(net.biases, self.bias_strengths)
         return total
+
+    def compiled(self, layers: int) -> tuple[Compiled, ...]:
+        """The penalty as the rule named by its key (``l1``, ``l2``), on weights and biases."""
+        return (Compiled(self.key, layer_rows(self.strengths, layers), layer_rows(self.bias_strengths, layers)),)
 
     def add_penalty_grad(self, net: StackedModel, grads: list[Tensor]) -> None:
         """The closed-form gradient of :meth:`penalty`, added to ``grads`` (weights first, then biases)."""

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from reglab.pieces.interface import Key, Regularizer, StackedModel, StepSizes, Sweep, VariantView, per_model
+from reglab.pieces.interface import Compiled, Key, Regularizer, StackedModel, StepSizes, Sweep, VariantView, layer_rows, per_model
 from reglab.regularizers._projection import NORM_EPS, column_norms
 from reglab.rules import Interval, Optional
 
@@ -42,6 +42,9 @@ class MaxNorm(Regularizer):
         if all(v.max_norm is None for v in variants):
             return None
         return cls(per_model([math.inf if v.max_norm is None else v.max_norm for v in variants]))
+
+    def compiled(self, layers: int) -> tuple[Compiled, ...]:
+        return (Compiled("max_norm", layer_rows(self.limit, layers)),)
 
     def after_update(self, net: StackedModel, steps: StepSizes) -> None:
         for w in net.weights:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from reglab.pieces.interface import Key, Regularizer, StackedModel, StepSizes, Sweep, VariantView, per_model
+from reglab.pieces.interface import Compiled, Key, Regularizer, StackedModel, StepSizes, Sweep, VariantView, layer_rows, per_model
 from reglab.rules import Interval
 
 
@@ -49,6 +49,9 @@ class SoftThreshold(Regularizer):
         if not any(v.prox for v in variants):
             return None
         return cls(per_model([v.prox for v in variants]))
+
+    def compiled(self, layers: int) -> tuple[Compiled, ...]:
+        return (Compiled("soft_threshold", layer_rows(self.strength, layers)),)
 
     def after_update(self, net: StackedModel, steps: StepSizes) -> None:
         for layer, w in enumerate(net.weights):

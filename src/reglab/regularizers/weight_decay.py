@@ -21,7 +21,7 @@ from typing import Any
 
 from torch import Tensor
 
-from reglab.pieces.interface import Key, Regularizer, StackedModel, Sweep, VariantView, per_model
+from reglab.pieces.interface import Compiled, Key, Regularizer, StackedModel, Sweep, VariantView, layer_rows, per_model
 from reglab.rules import Interval
 
 ADAMW_DEFAULT_DECAY = 0.01
@@ -52,6 +52,9 @@ class DecoupledWeightDecay(Regularizer):
         if not any(v.weight_decay for v in variants):
             return None
         return cls(per_model([v.weight_decay for v in variants]))
+
+    def compiled(self, layers: int) -> tuple[Compiled, ...]:
+        return (Compiled("decay", layer_rows(self.decay, layers)),)
 
     def before_update(self, net: StackedModel, lr: Tensor) -> None:
         factor = 1.0 - lr.view(-1, 1, 1) * self.decay

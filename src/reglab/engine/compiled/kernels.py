@@ -1,0 +1,514 @@
+"""The compiled kernels of the fast path (numba, float32): a whole epoch per model, models over the cores.
+
+Every model's parameters are one packed row ``theta[k]``: the weight matrices
+``W_l`` (``fan_in x fan_out``, row-major) at ``woff[l]``, then the biases
+``b_l`` at ``boff[l]``; the optimizer's moments ``m``, ``v`` (Adam) or the
+momentum buffer ``m`` (SGD) are packed the same way.  Each model is worked on
+alone (``prange`` over models, no sum across models anywhere), so a model's
+numbers do not depend on what else is in the batch.
+
+One step on minibatch rows ``order[k, begin:begin + B]`` is, for model ``k``:
+
+1. forward: ``h_0 = x``, perturbed at position 0 (the input); for each layer
+   ``z = h_l W_l + b_l``; a hidden layer gives ``a = act(z)`` then the
+   perturbations of position ``l + 1``: for each perturbing piece in order,
+   ``h <- h * scale + shift`` (drawn in torch beforehand, :mod:`.draws`);
+2. data loss (mean over the minibatch) and ``dL/dz`` of the output:
+   ``(sigmoid(z) - y) / B``, ``(softmax(z) - onehot(y)) / B``, ``2 (z - y) / B``;
+3. backward: ``dW_l = h_l^T d``, ``db_l = sum_B d``, ``d <- act'(a) * (d W_l^T) * scale``;
+4. penalty gradients (:data:`PENALTY_OPS`), decoupled decay ``w <- w (1 - lr c)``,
+   the optimizer step (Adam as ``torch._fused_adam_`` then scaled by the
+   model's ``lr``; SGD ``buf <- mu buf + g``, ``w <- w - lr buf``), and the
+   after-update rules (:data:`AFTER_OPS`) in the pieces' order.
+
+These are the formulas of :mod:`reglab.engine.backprop`,
+:mod:`reglab.engine.optimizers` and the pieces; ``tests/test_compiled.py``
+checks both paths against each other.  :func:`run_metrics` is
+:func:`reglab.engine.objective.evaluate` per run (members averaged).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+F32 = np.float32
+ZERO, ONE, TWO, HALF = F32(0.0), F32(1.0), F32(2.0), F32(0.5)
+BETA1, BETA2, EPS = 0.9, 0.999, F32(1e-8)
+NORM_EPS = F32(1e-12)
+NEAR_ZERO = F32(1e-3)
+SHORT = 16
+"""Sums shorter than this run as row updates (:func:`_axpy_products`), longer ones as dot products (:func:`_products`)."""
+PRODUCTS = {"reassoc", "contract", "nsz"}
+"""fastmath flags of the products only (sums reordered and fused multiply-adds; NaN and inf kept): the same
+code for every model, so a model's numbers still do not depend on the batch."""
+
+ACTIVATIONS = {"relu": 0, "tanh": 1, "sigmoid": 2}
+TASKS = {"binary": 0, "multiclass": 1, "regression": 2}
+OPTIMIZERS = {"adam": 0, "sgd": 1}
+PENALTY_OPS = {"l1": 0, "l2": 1}
+AFTER_OPS = {"soft_threshold": 0, "max_norm": 1, "unit_norm": 2, "non_neg": 3}
+STATS = ("weight_l1", "weight_l2", "exact_zero_fraction", "near_zero_fraction", "min_abs_weight")
+"""The weight statistics :func:`weight_stats` computes, in its columns' order (those of :mod:`reglab.engine.weight_stats`)."""
+
+
+@njit(cache=True, inline="always")
+def _activate(z: float, act: int) -> float:
+    if act == 0:
+        return ZERO if z <= ZERO else z
+    if act == 1:
+        return np.tanh(z)
+    return ONE / (ONE + np.exp(-z))
+
+
+@njit(cache=True, inline="always")
+def _activation_grad(grad: float, out: float, act: int) -> float:
+    if act == 0:
+        return grad if out > ZERO else ZERO
+    if act == 1:
+        return grad * (ONE - out * out)
+    return grad * out * (ONE - out)
+
+
+@njit(cache=True, fastmath=PRODUCTS)
+def _products(A, B, rows, cols, depth, out):
+    """``out[r, c] = sum_t A[r, t] * B[c, t]`` for ``r < rows``, ``c < cols``: every sum runs along the rows'
+    contiguous axis, four rows of ``A`` at a time (each ``B[c, t]`` read once for the four)."""
+    r = 0
+    while r + 4 <= rows:
+        a0, a1, a2, a3 = A[r], A[r + 1], A[r + 2], A[r + 3]
+        for c in range(cols):
+            Bc = B[c]
+            s0 = s1 = s2 = s3 = ZERO
+            for t in range(depth):
+                b = Bc[t]
+                s0 += a0[t] * b
+                s1 += a1[t] * b
+                s2 += a2[t] * b
+                s3 += a3[t] * b
+            out[r, c] = s0
+            out[r + 1, c] = s1
+            out[r + 2, c] = s2
+            out[r + 3, c] = s3
+        r += 4
+    while r < rows:
+        ar = A[r]
+        for c in range(cols):
+            Bc = B[c]
+            s0 = ZERO
+            for t in range(depth):
+                s0 += ar[t] * Bc[t]
+            out[r, c] = s0
+        r += 1
+
+
+@njit(cache=True, fastmath=PRODUCTS)
+def _axpy_products(A, B, rows, cols, depth, out):
+    """``out[r, c] = sum_t A[r, t] * B[t, c]``: rows of ``B`` added along their contiguous axis (for short sums)."""
+    for r in range(rows):
+        o, ar = out[r], A[r]
+        for c in range(cols):
+            o[c] = ZERO
+        for t in range(depth):
+            a, Bt = ar[t], B[t]
+            for c in range(cols):
+                o[c] += a * Bt[c]
+
+
+@njit(cache=True)
+def _transpose(A, rows, cols, out):
+    """``out[c, r] = A[r, c]`` for ``r < rows``, ``c < cols``."""
+    for r in range(rows):
+        for c in range(cols):
+            out[c, r] = A[r, c]
+
+
+@njit(cache=True)
+def _matmul(A, B, rows, depth, cols, out, scratch):
+    """``out[:rows, :cols] = A[:rows, :depth] @ B`` (``B`` is ``[depth, cols]``), in the faster form for the sizes:
+    sums along rows (:func:`_products`, ``B`` transposed into ``scratch``) when they are long, else :func:`_axpy_products`."""
+    if depth >= SHORT:
+        _transpose(B, depth, cols, scratch)
+        _products(A, scratch, rows, cols, depth, out)
+    else:
+        _axpy_products(A, B, rows, cols, depth, out)
+
+
+@njit(cache=True)
+def _matmul_t(A, B, rows, depth, cols, out, scratch):
+    """``out[:rows, :cols] = A[:rows, :depth] @ B^T`` (``B`` is ``[cols, depth]``), in the faster form for the sizes."""
+    if depth >= SHORT:
+        _products(A, B, rows, cols, depth, out)
+    else:
+        _transpose(B, cols, depth, scratch)
+        _axpy_products(A, scratch, rows, cols, depth, out)
+
+
+@njit(cache=True)
+def _dense(h, W, bias, rows, z, WT):
+    """``z[r] = h[r, :fan_in] @ W + bias`` for the first ``rows`` rows (``WT``: scratch)."""
+    fan_in, fan_out = W.shape
+    _matmul(h, W, rows, fan_in, fan_out, z, WT)
+    for r in range(rows):
+        for j in range(fan_out):
+            z[r, j] += bias[j]
+
+
+@njit(cache=True)
+def _forward(theta, sizes, woff, boff, h, rows, act, z):
+    """Evaluation-mode logits (no perturbation) of ``rows`` rows of ``h`` into ``z``, for one model's ``theta``."""
+    layers = sizes.shape[0] - 1
+    width = sizes.max()
+    a = np.empty((rows, width), dtype=F32)
+    b = np.empty((rows, width), dtype=F32)
+    WT = np.empty((width, width), dtype=F32)
+    for r in range(rows):
+        for i in range(sizes[0]):
+            a[r, i] = h[r, i]
+    for l in range(layers):
+        fan_in, fan_out = sizes[l], sizes[l + 1]
+        W = theta[woff[l] : woff[l] + fan_in * fan_out].reshape((fan_in, fan_out))
+        _dense(a, W, theta[boff[l] : boff[l] + fan_out], rows, b, WT)
+        if l < layers - 1:
+            for r in range(rows):
+                for j in range(fan_out):
+                    b[r, j] = _activate(b[r, j], act)
+        a, b = b, a
+    for r in range(rows):
+        for j in range(sizes[layers]):
+            z[r, j] = a[r, j]
+
+
+@njit(cache=True)
+def _output_grad(z, y, rows, n_out, task, d):
+    """Data loss summed over the rows (float64) and ``d = dL/dz`` of the mean loss, for one minibatch."""
+    total = 0.0
+    scale = ONE / F32(rows)
+    for r in range(rows):
+        if task == 0:
+            x = z[r, 0]
+            t = y[r]
+            total += max(x, ZERO) - x * t + math.log1p(math.exp(-abs(x)))
+            d[r, 0] = (ONE / (ONE + np.exp(-x)) - t) * scale
+        elif task == 1:
+            top = z[r, 0]
+            for j in range(1, n_out):
+                top = max(top, z[r, j])
+            s = 0.0
+            for j in range(n_out):
+                s += math.exp(z[r, j] - top)
+            label = int(y[r])
+            total += math.log(s) + top - z[r, label]
+            for j in range(n_out):
+                p = F32(math.exp(z[r, j] - top) / s)
+                d[r, j] = (p - (ONE if j == label else ZERO)) * scale
+        else:
+            e = z[r, 0] - y[r]
+            total += e * e
+            d[r, 0] = e * (TWO * scale)
+    return total
+
+
+@njit(cache=True)
+def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, momentum, opt, t0, act, task,
+                 pen_op, pen_w, pen_b, decay, after_op, after_c, scales, shifts, scale_of, shift_of):
+    """Every minibatch step of one epoch for model ``k``; returns the sum over steps of (mean loss × rows), float32."""
+    layers = sizes.shape[0] - 1
+    n = X.shape[0]
+    n_params = theta.shape[1]
+    width = sizes.max()
+    offsets = np.zeros(layers + 1, dtype=np.int64)  # column offsets of each position in the perturbation buffers
+    for l in range(layers):
+        offsets[l + 1] = offsets[l] + sizes[l]
+    h = np.empty((layers, batch, width), dtype=F32)  # each layer's (perturbed) input
+    out = np.empty((layers, batch, width), dtype=F32)  # each hidden activation before its perturbations
+    z = np.empty((batch, width), dtype=F32)
+    d = np.empty((batch, width), dtype=F32)
+    down = np.empty((batch, width), dtype=F32)
+    WT = np.empty((width, width), dtype=F32)
+    hT = np.empty((width, batch), dtype=F32)
+    dT = np.empty((width, batch), dtype=F32)
+    g = np.empty(n_params, dtype=F32)
+    step_size = np.empty(n_params, dtype=F32)
+    w, mk, vk = theta[k], m[k], v[k]
+    rate = lr[k]
+    running = ZERO
+    t = t0
+    n_pieces = scale_of.shape[0]
+    labels = np.empty(batch, dtype=F32)
+    for begin in range(0, n, batch):
+        rows = min(batch, n - begin)
+        # forward
+        for r in range(rows):
+            row = order[k, begin + r]
+            labels[r] = y[row]
+            for i in range(sizes[0]):
+                h[0, r, i] = X[row, i]
+        for l in range(layers + 1):
+            if l > 0:
+                fan_in, fan_out = sizes[l - 1], sizes[l]
+                W = w[woff[l - 1] : woff[l - 1] + fan_in * fan_out].reshape((fan_in, fan_out))
+                _dense(h[l - 1], W, w[boff[l - 1] : boff[l - 1] + fan_out], rows, z, WT)
+                if l == layers:
+                    break
+                for r in range(rows):
+                    for j in range(fan_out):
+                        a = _activate(z[r, j], act)
+                        out[l, r, j] = a
+                        h[l, r, j] = a
+            c0 = offsets[l]
+            for p in range(n_pieces):  # the perturbations of position l, piece by piece
+                if scale_of[p, l] >= 0:
+                    s = scales[scale_of[p, l], k]
+                    for r in range(rows):
+                        for j in range(sizes[l]):
+                            h[l, r, j] *= s[begin + r, c0 + j]
+                if shift_of[p, l] >= 0:
+                    s = shifts[shift_of[p, l], k]
+                    for r in range(rows):
+                        for j in range(sizes[l]):
+                            h[l, r, j] += s[begin + r, c0 + j]
+        loss = _output_grad(z, labels, rows, sizes[layers], task, d)
+        running += F32(F32(loss / rows) * F32(rows))
+        # backward
+        for l in range(layers - 1, -1, -1):
+            fan_in, fan_out = sizes[l], sizes[l + 1]
+            w0, b0 = woff[l], boff[l]
+            _transpose(h[l], rows, fan_in, hT)  # dW = h^T d, db = sum_rows d
+            _matmul(hT, d, fan_in, rows, fan_out, g[w0 : w0 + fan_in * fan_out].reshape((fan_in, fan_out)), dT)
+            for j in range(fan_out):
+                g[b0 + j] = ZERO
+            for r in range(rows):
+                for j in range(fan_out):
+                    g[b0 + j] += d[r, j]
+            if l == 0:
+                break
+            _matmul_t(d, w[w0 : w0 + fan_in * fan_out].reshape((fan_in, fan_out)), rows, fan_out, fan_in, down, WT)
+            c0 = offsets[l]
+            for p in range(n_pieces):
+                if scale_of[p, l] >= 0:
+                    s = scales[scale_of[p, l], k]
+                    for r in range(rows):
+                        for i in range(fan_in):
+                            down[r, i] *= s[begin + r, c0 + i]
+            for r in range(rows):
+                for i in range(fan_in):
+                    d[r, i] = _activation_grad(down[r, i], out[l, r, i], act)
+        # penalties' gradients
+        for q in range(pen_op.shape[0]):
+            for l in range(layers):
+                for part in range(2):
+                    c = pen_w[q, l, k] if part == 0 else pen_b[q, l, k]
+                    if c == ZERO:
+                        continue
+                    start = woff[l] if part == 0 else boff[l]
+                    count = sizes[l] * sizes[l + 1] if part == 0 else sizes[l + 1]
+                    for e in range(start, start + count):
+                        if pen_op[q] == 0:
+                            g[e] += c * (ONE if w[e] > ZERO else (-ONE if w[e] < ZERO else ZERO))
+                        else:
+                            g[e] += TWO * c * w[e]
+        # decoupled decay, before the step (weights only)
+        for q in range(decay.shape[0]):
+            factor = ONE - rate * decay[q, k]
+            for l in range(layers):
+                for e in range(woff[l], woff[l] + sizes[l] * sizes[l + 1]):
+                    w[e] *= factor
+        # the optimizer step; ``step_size``: the step per unit of gradient (for prox)
+        t += 1
+        if opt == 0:
+            bias1 = F32(1.0 / (1.0 - BETA1**t))
+            root2 = F32(math.sqrt(1.0 - BETA2**t))
+            for e in range(n_params):
+                grad = g[e]
+                mk[e] = mk[e] + F32(1.0 - BETA1) * (grad - mk[e])
+                vk[e] = vk[e] * F32(BETA2) + F32(1.0 - BETA2) * grad * grad
+                denominator = np.sqrt(vk[e]) / root2 + EPS
+                w[e] += -(bias1 * mk[e] / denominator) * rate
+                step_size[e] = rate / denominator
+        else:
+            for e in range(n_params):
+                mk[e] = mk[e] * momentum[k] + g[e]
+                w[e] -= rate * mk[e]
+                step_size[e] = rate
+        # after-update rules, in the pieces' order (weights only)
+        for q in range(after_op.shape[0]):
+            c = after_c[q, k]
+            op = after_op[q]
+            if op >= 2 and c == ZERO:
+                continue
+            for l in range(layers):
+                fan_in, fan_out, w0 = sizes[l], sizes[l + 1], woff[l]
+                if op == 0:
+                    for e in range(w0, w0 + fan_in * fan_out):
+                        x = w[e]
+                        shrunk = max(abs(x) - step_size[e] * c, ZERO)
+                        w[e] = shrunk if x > ZERO else (-shrunk if x < ZERO else ZERO * x)
+                elif op == 3:
+                    for e in range(w0, w0 + fan_in * fan_out):
+                        w[e] = max(w[e], ZERO)
+                else:
+                    for j in range(fan_out):
+                        s = 0.0
+                        for i in range(fan_in):
+                            s += w[w0 + i * fan_out + j] ** 2
+                        norm = max(F32(math.sqrt(s)), NORM_EPS)
+                        factor = min(c / norm, ONE)
+                        for i in range(fan_in):
+                            if op == 1:
+                                w[w0 + i * fan_out + j] *= factor
+                            else:
+                                w[w0 + i * fan_out + j] /= norm
+    return running
+
+
+@njit(cache=True)
+def _penalty_and_stats(w, sizes, woff, boff, pen_op, pen_w, pen_b, k, stats):
+    """Model ``k``'s total penalty, and its weight statistics into ``stats`` (:data:`STATS`)."""
+    layers = sizes.shape[0] - 1
+    penalty = 0.0
+    l1 = 0.0
+    l2 = 0.0
+    zeros = 0
+    near = 0
+    smallest = np.inf
+    count = 0
+    for l in range(layers):
+        for part in range(2):
+            start = woff[l] if part == 0 else boff[l]
+            size = sizes[l] * sizes[l + 1] if part == 0 else sizes[l + 1]
+            for q in range(pen_op.shape[0]):
+                c = pen_w[q, l, k] if part == 0 else pen_b[q, l, k]
+                if c != ZERO:
+                    s = 0.0
+                    for e in range(start, start + size):
+                        s += abs(w[e]) if pen_op[q] == 0 else w[e] * w[e]
+                    penalty += c * s
+            if part == 1:
+                continue
+            for e in range(start, start + size):
+                x = abs(w[e])
+                l1 += x
+                l2 += x * x
+                if x == ZERO:
+                    zeros += 1
+                if x < NEAR_ZERO:
+                    near += 1
+                smallest = min(smallest, x)
+                count += 1
+    stats[0] = l1
+    stats[1] = math.sqrt(l2)
+    stats[2] = zeros / count
+    stats[3] = near / count
+    stats[4] = smallest
+    return penalty
+
+
+@njit(parallel=True, cache=True)
+def train_epoch(theta, m, v, sizes, woff, boff, X, y, order, batch, lr, momentum, opt, t0, act, task,
+                pen_op, pen_w, pen_b, decay, after_op, after_c, scales, shifts, scale_of, shift_of,
+                X_eval, running, logits, penalty, stats):
+    """One epoch of every model (``prange`` over models), then each model's evaluation logits on ``X_eval``.
+
+    Writes ``running[k]`` (sum of minibatch mean loss × rows), ``logits[k]``
+    (``[len(X_eval), n_outputs]``), ``penalty[k]`` and ``stats[k]`` (:data:`STATS`).
+    """
+    for k in prange(theta.shape[0]):
+        running[k] = _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, momentum, opt, t0,
+                                  act, task, pen_op, pen_w, pen_b, decay, after_op, after_c, scales, shifts,
+                                  scale_of, shift_of)
+        _evaluate_model(k, theta, sizes, woff, boff, X_eval, act, logits, pen_op, pen_w, pen_b, penalty, stats)
+
+
+@njit(cache=True)
+def _evaluate_model(k, theta, sizes, woff, boff, X_eval, act, logits, pen_op, pen_w, pen_b, penalty, stats):
+    chunk = 256
+    for start in range(0, X_eval.shape[0], chunk):
+        rows = min(chunk, X_eval.shape[0] - start)
+        _forward(theta[k], sizes, woff, boff, X_eval[start : start + rows], rows, act, logits[k, start : start + rows])
+    penalty[k] = _penalty_and_stats(theta[k], sizes, woff, boff, pen_op, pen_w, pen_b, k, stats[k])
+
+
+@njit(cache=True)
+def evaluate(theta, sizes, woff, boff, X_eval, act, pen_op, pen_w, pen_b, logits, penalty, stats):
+    """Every model's evaluation logits on ``X_eval``, penalty and weight statistics (once per group: not parallel)."""
+    for k in range(theta.shape[0]):
+        _evaluate_model(k, theta, sizes, woff, boff, X_eval, act, logits, pen_op, pen_w, pen_b, penalty, stats)
+
+
+@njit(cache=True)
+def run_metrics(logits, y, members, task, out):
+    """Per run: ``out[r] = (loss, acc)`` or ``(loss, mse, r2)`` of its members' mean prediction.
+
+    ``logits`` is ``[R*M, N, o]`` for the rows ``y`` ``[N]``; the formulas are
+    those of :func:`reglab.engine.objective.evaluate`: classification takes
+    the log of the members' mean probability, ``logsumexp_m(log p_m) - log M``;
+    regression the members' mean value, ``r2 = 1 - SSE / max(SST, 1e-12)``.
+    """
+    runs = logits.shape[0] // members
+    n, n_out = logits.shape[1], logits.shape[2]
+    target_mean = 0.0
+    for i in range(n):
+        target_mean += y[i]
+    target_mean /= max(n, 1)
+    for run in range(runs):
+        if n == 0:
+            out[run, :] = np.nan
+            continue
+        picked_sum = 0.0
+        correct = 0
+        sse = 0.0
+        sst = 0.0
+        log_p = np.empty((members, max(n_out, 2)))
+        mean_log = np.empty(max(n_out, 2))
+        for i in range(n):
+            if task == 2:
+                pred = 0.0
+                for mm in range(members):
+                    pred += logits[run * members + mm, i, 0]
+                pred /= members
+                sse += (pred - y[i]) ** 2
+                sst += (y[i] - target_mean) ** 2
+                continue
+            classes = 2 if task == 0 else n_out
+            for mm in range(members):
+                row = logits[run * members + mm, i]
+                if task == 0:
+                    x = float(row[0])
+                    log_p[mm, 1] = -(max(-x, 0.0) + math.log1p(math.exp(-abs(x))))
+                    log_p[mm, 0] = -(max(x, 0.0) + math.log1p(math.exp(-abs(x))))
+                else:
+                    top = float(row[0])
+                    for j in range(1, n_out):
+                        top = max(top, float(row[j]))
+                    s = 0.0
+                    for j in range(n_out):
+                        s += math.exp(row[j] - top)
+                    for j in range(n_out):
+                        log_p[mm, j] = row[j] - top - math.log(s)
+            for j in range(classes):
+                top = log_p[0, j]
+                for mm in range(1, members):
+                    top = max(top, log_p[mm, j])
+                s = 0.0
+                for mm in range(members):
+                    s += math.exp(log_p[mm, j] - top)
+                mean_log[j] = top + math.log(s) - math.log(members) if members > 1 else log_p[0, j]
+            label = int(y[i])
+            picked_sum += mean_log[label]
+            best = 0
+            for j in range(1, classes):
+                if mean_log[j] > mean_log[best]:
+                    best = j
+            if best == label:
+                correct += 1
+        if task == 2:
+            mse = sse / n
+            out[run, 0] = mse
+            out[run, 1] = mse
+            out[run, 2] = 1.0 - sse / max(sst, 1e-12)
+        else:
+            out[run, 0] = -picked_sum / n
+            out[run, 1] = correct / n
