@@ -47,6 +47,16 @@ def test_put_then_get_round_trips_the_run_with_weights(tmp_path: Path, data, run
     np.testing.assert_allclose(back.predict_proba(data.X_val), runs[1].predict_proba(data.X_val), rtol=1e-6)
 
 
+def test_put_many_stores_all_the_runs_or_none(tmp_path: Path, data, runs) -> None:
+    with RunStore.open(tmp_path) as store:
+        store.put_many(data, runs[:3])
+        assert store.count() == 3 and store.get(data, runs[2].variant, 0).metrics == runs[2].metrics
+        broken = dataclasses.replace(runs[3], history={"val_loss": [object()]})  # not JSON: the whole write is undone
+        with pytest.raises(TypeError):
+            store.put_many(data, [runs[3], broken])
+        assert store.count() == 3
+
+
 def test_a_stored_run_survives_reopening(tmp_path: Path, data, runs) -> None:
     with RunStore.open(tmp_path) as store:
         store.put(data, runs[0])

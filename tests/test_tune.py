@@ -6,6 +6,7 @@ Tiny settings: 150 moons points, networks of 8 units, 12 epochs, 2 seeds.
 from __future__ import annotations
 
 import json
+import warnings
 
 import optuna
 import pytest
@@ -258,3 +259,42 @@ def _written(out):
     study = optuna.load_study(study_name="reglab-tune", storage=f"sqlite:///{out / 'study.sqlite'}")
     trials = [(t.number, t.state, t.params, t.value) for t in study.trials]
     return files, trials, study.user_attrs
+
+
+# -- asking a batch ------------------------------------------------------------------------------
+
+
+def test_a_batch_proposed_in_memory_is_what_optunas_own_ask_proposes(tmp_path):
+    """TPE with the constant liar, seeded, on a study with finished and running trials: the in-memory proposals
+    equal ``study.ask`` through the database storage, trial for trial."""
+    from reglab.tune.proposals import propose, write_running
+    from reglab.tune.study import make_sampler, open_storage
+
+    space = parse_space(SPACE)
+    storage = open_storage(f"sqlite:///{tmp_path / 'study.sqlite'}")
+    study = optuna.create_study(storage=storage, study_name="s", sampler=optuna.samplers.RandomSampler(seed=1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # Optuna's "heartbeat ... with Study.optimize"
+        for i in range(14):  # a TPE past its 10 startup trials
+            trial = study.ask(space.distributions)
+            study.tell(trial, sum(trial.params.values()) + 0.01 * i)
+        study.ask(space.distributions)  # another worker's trial, still running
+        proposed = propose(make_sampler("tpe", space, 5), space.distributions, study.get_trials(deepcopy=False), 4)
+        study.sampler = make_sampler("tpe", space, 5)
+        asked = [study.ask(space.distributions) for _ in range(4)]
+    assert [p.params for p in proposed] == [a.params for a in asked]
+    assert len(set(str(p.params) for p in proposed)) == 4
+    ids = write_running(study, proposed, {"worker": "w"})  # then written as RUNNING trials, numbered by the storage
+    written = [study._storage.get_trial(i) for i in ids]
+    assert [t.number for t in written] == [19, 20, 21, 22]
+    assert all(t.state == TrialState.RUNNING and t.user_attrs == {"worker": "w"} for t in written)
+    assert [t.params for t in written] == [p.params for p in proposed]
+
+
+def test_the_grid_sampler_covers_its_grid_once(ds, tmp_path):
+    """Four grid points in batches of two: each trained once (the last tell used to stop a Study.optimize that
+    was not running, and raised)."""
+    result = reglab.tune(ds, ["l2=1e-4,1e-3", "dropout=0,0.2"], trials=4, batch=2, seeds=1, base="hidden=8,epochs=3",
+                         sampler="grid", pruner="none", out_dir=tmp_path / "grid", progress=False, log=None)
+    points = sorted((t.params["l2"], t.params["dropout"]) for t in result.study.get_trials())
+    assert points == [(1e-4, 0.0), (1e-4, 0.2), (1e-3, 0.0), (1e-3, 0.2)]

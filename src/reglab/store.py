@@ -198,13 +198,19 @@ class RunStore:
     # -- runs ------------------------------------------------------------------
     def put(self, dataset: Dataset, run: Run, *, fingerprint: str | None = None) -> None:
         """Store (or replace) one run and commit at once."""
-        row = {
-            "dataset_key": dataset_key(dataset), "variant_key": variant_key(run.variant), "seed": int(run.seed),
-            "label": run.variant.label, "data_sha256": fingerprint or data_fingerprint(dataset),
-            "reglab_version": reglab_version(), "created": now(), "run_json": json.dumps(run.to_dict()),
-        }
+        self.put_many(dataset, [run], fingerprint=fingerprint)
+
+    def put_many(self, dataset: Dataset, runs: Sequence[Run], *, fingerprint: str | None = None) -> None:
+        """Store (or replace) ``runs`` in one transaction: all of them or, on an error, none."""
+        fingerprint = fingerprint or data_fingerprint(dataset)
         with self._write():
-            insert(self._db, "runs", row, replace=True)
+            for run in runs:
+                row = {
+                    "dataset_key": dataset_key(dataset), "variant_key": variant_key(run.variant), "seed": int(run.seed),
+                    "label": run.variant.label, "data_sha256": fingerprint, "reglab_version": reglab_version(),
+                    "created": now(), "run_json": json.dumps(run.to_dict()),
+                }
+                insert(self._db, "runs", row, replace=True)
 
     def get(self, dataset: Dataset, variant: Variant, seed: int, *, fingerprint: str | None = None) -> Run | None:
         """The stored run of ``variant`` × ``seed`` on this data, under ``variant``'s label; ``None`` if absent."""
