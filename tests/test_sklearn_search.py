@@ -40,6 +40,22 @@ def test_scores_equal_grid_search_over_the_same_estimator(cancer, scoring):
     np.testing.assert_allclose(search.predict_proba(X), grid.predict_proba(X), atol=1e-5)
 
 
+def test_long_runs_with_early_stopping_equal_grid_search_to_the_bit(cancer):
+    """On the compiled fast path a model in a batch is the model alone, bit for bit, so even 150-epoch runs that stop
+    early at different epochs score exactly as GridSearchCV's one-at-a-time fits (log loss: no rounding to hide in)."""
+    from reglab.engine.compiled import load_kernels
+
+    if load_kernels() is None:
+        pytest.skip("numba is not importable: the batched path equals one-at-a-time fits to float tolerance only")
+    X, y = cancer
+    clf = RegularizedMLPClassifier(hidden="16x8", epochs=150, early_stopping=10, random_state=0)
+    grid = {"l2": [1e-5, 1e-2], "dropout": [0, 0.5]}
+    search = RegularizationSearchCV(clf, grid, cv=3, scoring="neg_log_loss").fit(X, y)
+    reference = GridSearchCV(clf, grid, cv=3, scoring="neg_log_loss").fit(X, y)
+    for k in range(3):
+        np.testing.assert_array_equal(search.cv_results_[f"split{k}_test_score"], reference.cv_results_[f"split{k}_test_score"])
+
+
 def test_regressor_with_a_splitter_and_pandas_input():
     X, y = make_regression(n_samples=150, n_features=4, noise=5.0, random_state=0)
     frame = pd.DataFrame(X, columns=list("abcd"))
