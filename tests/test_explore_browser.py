@@ -21,7 +21,7 @@ from browser import ARTIFACTS, browser  # noqa: E402, F401  (the fixture)
 
 from reglab.explore.server import prepare, run_in_thread  # noqa: E402
 
-SETUP = "dataset=moons&n_samples=300&hidden=16&epochs=200&seeds=2&grid=32&preset=seed"
+SETUP = "dataset=moons&n_samples=300&hidden=16&epochs=1000&seeds=2&grid=32&preset=seed"
 
 
 def _until(driver, script: str, timeout: float = 60.0):
@@ -48,12 +48,16 @@ def test_explore_page_trains_live_in_chromium(browser, tmp_path) -> None:
         _until(browser, "return Number(document.getElementById('epoch-label').textContent) >= 40")
         assert browser.execute_script(frame) != first, "the decision boundary did not change between frames"
 
-        # a live strength: add l2 to the baseline's card and move its slider while training runs
+        # a live strength: add l2 to the baseline's card and move its slider while the job is paused (however fast
+        # the machine trains, the change then lands long before the end); it takes effect at the next epoch
+        browser.find_element("id", "pause").click()
+        _until(browser, "return document.getElementById('status').textContent.startsWith('paused')")
         browser.execute_script("""
             const add = document.querySelector('#card-0 .live select');
             add.value = 'l2'; add.dispatchEvent(new Event('change'));
             const slider = document.querySelector('#card-0 .live input[type=range]');
             slider.value = 60; slider.dispatchEvent(new Event('input'));""")
+        browser.find_element("id", "play").click()  # resume: the change (sent after the slider's 120 ms) lands next epoch
         schedule = _until(browser, "const t = document.querySelector('#card-0 .schedule').textContent; return t.includes('@') && t")
         assert "l2=0@1," in schedule
 
