@@ -13,6 +13,7 @@ import reglab
 import reglab.api
 from reglab.callbacks import Callback, Decision
 from reglab.engine.view import EpochView
+from reglab.errors import ReglabWarning
 from reglab.regularizers import build_regularizers
 from reglab.pieces.interface import Regularizer
 from test_checkpoint import MemoryStorage
@@ -122,8 +123,10 @@ def test_a_checkpoint_saved_with_other_callbacks_means_starting_over(moons) -> N
                      callbacks=[lambda runs: StopAfterCounting(runs, limit=5)])
     storage.interrupt_at = None
     resumed_after: list[int] = []
-    again = reglab.train(moons, VARIANTS[:1], seeds=[0], progress=False, checkpoints=storage, on_resume=resumed_after.append)
-    assert resumed_after == []
+    with pytest.warns(ReglabWarning, match="does not fit these runs"):
+        again = reglab.train(moons, VARIANTS[:1], seeds=[0], progress=False, checkpoints=storage,
+                             on_resume=resumed_after.append)
+    assert resumed_after == [] and storage.saved == {}  # dropped when found unfit
     assert again[0].history == reglab.train(moons, VARIANTS[:1], seeds=[0], progress=False)[0].history
 
 
