@@ -103,32 +103,15 @@ def test_engine_manual_gradients_through_dropout_and_noise_equal_autograd(activa
                 Variant(hidden=hidden, dropout=(0.0, 0.5), l1=1e-2)]
     net, x, y, pieces = _setup("binary", activation, hidden, variants)
     assert backprop.supports(net, pieces)
-    slots = [(k, 0) for k in range(len(variants))]
-    autograd_streams, manual_streams = ModelStreams(slots), ModelStreams(slots)
-
-    def perturb(h, position):
-        for piece in pieces:
-            h = piece.perturb(h, position, autograd_streams)
-        return h
-
-    objective = training_loss(net.forward(x, training=True, perturb=perturb), y, "binary")
-    objective = objective + sum(p.penalty(net) for p in pieces if p.penalty(net) is not None)
-    want = torch.autograd.grad(objective.sum(), net.parameters())
-    grads = [torch.full_like(p, float("nan")) for p in net.parameters()]
-    with torch.no_grad():
-        backprop.loss_and_grads(net, x, y, "binary", pieces, grads, manual_streams)
+    _, _, grads, want = _both_passes(net, x, y, "binary", pieces, with_penalty=True)
     for got, expected in zip(grads, want):
         torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("task", ["binary", "multiclass"])
-def test_engine_manual_gradients_through_dropconnect_equal_autograd(task):
-    """DropConnect's masks scale the weights the passes use; the gradient of a stored weight is the used one's times its mask."""
-    hidden = (8, 5)
-    variants = [Variant(hidden=hidden), Variant(hidden=hidden, dropconnect=0.3, dropout=0.2), Variant(hidden=hidden, dropconnect=0.5)]
-    net, x, y, pieces = _setup(task, "tanh", hidden, variants)
-    assert backprop.supports(net, pieces)
-    slots = [(k, 0) for k in range(len(variants))]
+def _both_passes(net, x, y, task, pieces, with_penalty=False):
+    """The data loss and gradients of autograd and of the hand-written pass, each drawing from a fresh copy of the
+    same per-model streams (so both see the same masks): ``(manual loss, autograd loss, manual grads, autograd's)``."""
+    slots = [(k, 0) for k in range(net.n_models)]
     autograd_streams, manual_streams = ModelStreams(slots), ModelStreams(slots)
 
     def perturb(h, position):
@@ -140,11 +123,24 @@ def test_engine_manual_gradients_through_dropconnect_equal_autograd(task):
         return training_weights(pieces, weights, autograd_streams)
 
     objective = training_loss(net.forward(x, training=True, perturb=perturb, reweigh=reweigh), y, task)
+    if with_penalty:
+        objective = objective + sum(p.penalty(net) for p in pieces if p.penalty(net) is not None)
     want = torch.autograd.grad(objective.sum(), net.parameters())
     grads = [torch.full_like(p, float("nan")) for p in net.parameters()]
     with torch.no_grad():
         loss = backprop.loss_and_grads(net, x, y, task, pieces, grads, manual_streams)
-    torch.testing.assert_close(loss, objective.detach())
+    return loss, objective.detach(), grads, want
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass"])
+def test_engine_manual_gradients_through_dropconnect_equal_autograd(task):
+    """DropConnect's masks scale the weights the passes use; the gradient of a stored weight is the used one's times its mask."""
+    hidden = (8, 5)
+    variants = [Variant(hidden=hidden), Variant(hidden=hidden, dropconnect=0.3, dropout=0.2), Variant(hidden=hidden, dropconnect=0.5)]
+    net, x, y, pieces = _setup(task, "tanh", hidden, variants)
+    assert backprop.supports(net, pieces)
+    loss, objective, grads, want = _both_passes(net, x, y, task, pieces)
+    torch.testing.assert_close(loss, objective)
     for got, expected in zip(grads, want):
         torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-6)
     assert any(g[1].eq(0).any() for g in grads[: len(net.weights)])  # dropped weights get no gradient
