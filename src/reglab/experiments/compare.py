@@ -26,7 +26,7 @@ from reglab.errors import ReglabError
 from reglab.experiments.kinds import Log, StoredExperiment, silent, stderr_log
 from reglab.experiments.stored import train_all
 from reglab.figures.save import COMPARE_FIGURES
-from reglab.outputs.directory import write_directory
+from reglab.outputs.directory import write_result
 from reglab.outputs.figures import FigureFile
 from reglab.outputs.report import ReportContent, render_report
 from reglab.outputs.results_json import results_document
@@ -174,16 +174,14 @@ class CompareKind:
         document = results_document(result.dataset, result.runs, seeds=result.record.seeds,
                                     epochs=result.record.epochs, created=created)
 
-        def report_page(figures: list[FigureFile]) -> str:
+        def report_page() -> str:
             return render_report(ReportContent(
                 dataset=result.dataset, record=result.record, table=table_rows(result.summaries, result.dataset.task),
-                verdicts=result.verdicts, figures=figures, created=created, missing=list(result.missing), out_dir=out,
-                recommendation=result.recommendation,
+                verdicts=result.verdicts, figures=result.figures, created=created, missing=list(result.missing),
+                out_dir=out, recommendation=result.recommendation,
             ))
 
-        written = write_directory(out, COMPARE_FIGURES, result, document, report_page)
-        result.out_dir, result.figures, result.results, result.report = out, written.figures, written.results, written.report
-        return result
+        return write_result(result, out, COMPARE_FIGURES, document, report_page)
 
     def summary_lines(self, result: CompareResult) -> list[str]:
         lines = [result.table, ""]

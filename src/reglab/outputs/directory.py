@@ -3,6 +3,7 @@
 Every kind of experiment writes the same three things the same way
 (:func:`write_directory`): the PNGs of its figure registry, its
 ``results.json`` document and its report page, each file atomically.
+:func:`write_result` does it for a result object and records the paths on it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reglab.outputs.figures import FigureFile, FigureSpec, write_figures
 from reglab.outputs.files import make_directory, write_text
@@ -46,3 +47,21 @@ def write_directory(
     results = write_results(out / RESULTS_FILE, document)
     report = write_text(out / REPORT_FILE, page(files))
     return Written(files, results, report)
+
+
+Result = TypeVar("Result")
+
+
+def write_result(result: Result, out: str | Path, figures: Sequence[FigureSpec], document: dict[str, Any],
+                 page: Callable[[], str]) -> Result:
+    """:func:`write_directory` for an experiment's ``result``, which gets ``out_dir``, ``figures`` (set before
+    ``page()`` renders the report from it), ``results`` and ``report``; returns ``result``."""
+    result.out_dir = Path(out)  # type: ignore[attr-defined]
+
+    def report_page(files: list[FigureFile]) -> str:
+        result.figures = files  # type: ignore[attr-defined]
+        return page()
+
+    written = write_directory(out, figures, result, document, report_page)
+    result.results, result.report = written.results, written.report  # type: ignore[attr-defined]
+    return result

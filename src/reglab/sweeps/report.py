@@ -32,8 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from reglab.analysis import Stat
 from reglab.analysis.summary import align_table
-from reglab.outputs.directory import write_directory
-from reglab.outputs.figures import FigureFile
+from reglab.outputs.directory import write_result
 from reglab.outputs.report.command import data_words, option_text, seed_words, shell_line
 from reglab.outputs.report.page import figures_section, footer, page, take_away
 from reglab.outputs.results_json import results_document, strict_json
@@ -50,18 +49,10 @@ STAT_KEYS = ("train_loss", "val_loss", "test_loss", "train_acc", "val_acc", "tes
 
 def write_outputs(result: SweepResult, out: Path) -> SweepResult:
     """Write the figures, ``results.json`` and ``report.html`` into ``out``; fill the paths in ``result``."""
-    result.out_dir = Path(out)
     created = now()
     document = results_document(result.dataset, result.runs, seeds=result.seeds, epochs=result.epochs, created=created)
     document["sweep"] = strict_json(sweep_section(result))
-
-    def report_page(figures: list[FigureFile]) -> str:
-        result.figures = figures
-        return render_report(result, created)
-
-    written = write_directory(out, SWEEP_FIGURES, result, document, report_page)
-    result.results, result.report = written.results, written.report
-    return result
+    return write_result(result, out, SWEEP_FIGURES, document, lambda: render_report(result, created))
 
 
 # -- results.json ---------------------------------------------------------------------------

@@ -29,8 +29,7 @@ from typing import Any
 from optuna.trial import FrozenTrial
 
 from reglab.analysis.summary import align_table
-from reglab.outputs.directory import write_directory
-from reglab.outputs.figures import FigureFile
+from reglab.outputs.directory import write_result
 from reglab.outputs.report.command import data_words, seed_words, shell_line
 from reglab.outputs.report.html import _verdicts_section
 from reglab.outputs.report.page import figures_section, footer, page, take_away
@@ -42,19 +41,11 @@ from reglab.tune.result import TuneResult, _se, label
 
 def write_outputs(result: TuneResult, out: Path) -> TuneResult:
     """Write the figures, ``results.json`` and ``report.html`` into ``out``; fill the paths in ``result``."""
-    result.out_dir = out
     created = now()
     document = results_document(result.dataset, result.runs, seeds=result.record.seeds, epochs=result.record.epochs,
                                 created=created)
     document["tune"] = strict_json(tune_section(result))
-
-    def report_page(figures: list[FigureFile]) -> str:
-        result.figures = figures
-        return render_report(result, created)
-
-    written = write_directory(out, TUNE_FIGURES, result, document, report_page)
-    result.results, result.report = written.results, written.report
-    return result
+    return write_result(result, out, TUNE_FIGURES, document, lambda: render_report(result, created))
 
 
 # -- results.json ------------------------------------------------------------------------------
