@@ -34,6 +34,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -62,7 +63,28 @@ def load_kernels():
         from reglab.engine.compiled import kernels as module
     except ImportError:
         return None
+    _one_blas_thread()
     return module
+
+
+def _one_blas_thread() -> None:
+    """Run the BLAS the kernels' products call (scipy's, through numba) on one thread.
+
+    The kernels already give every core its own models; a BLAS that also
+    spreads one small product over the cores only makes its threads wait for
+    each other.  Only scipy's own copy is limited (``scipy.libs``), so NumPy's
+    and torch's threads are left as they are.
+    """
+    import scipy
+    import scipy.linalg.cython_blas  # noqa: F401  (loads the library numba's np.dot calls)
+    from threadpoolctl import ThreadpoolController
+
+    controller = ThreadpoolController()
+    home = Path(scipy.__file__).resolve().parent
+    own = [info["filepath"] for info in controller.info()
+           if Path(info["filepath"]).resolve().parent in (home.parent / "scipy.libs", home)]
+    if own:
+        controller.select(filepath=own).limit(limits=1)
 
 
 def default_threads(models: int) -> int:

@@ -39,17 +39,12 @@ ZERO, ONE, TWO, HALF = F32(0.0), F32(1.0), F32(2.0), F32(0.5)
 BETA1, BETA2, EPS = 0.9, 0.999, F32(1e-8)
 NORM_EPS = F32(1e-12)
 NEAR_ZERO = F32(1e-3)
-SHORT = 16
-"""Sums shorter than this run as row updates (:func:`_axpy_products`), longer ones as dot products (:func:`_products`)."""
-PRODUCTS = {"reassoc", "contract", "nsz"}
-"""fastmath flags of the products only (sums reordered and fused multiply-adds; NaN and inf kept): the same
-code for every model, so a model's numbers still do not depend on the batch."""
-
 ACTIVATIONS = {"relu": 0, "tanh": 1, "sigmoid": 2}
 TASKS = {"binary": 0, "multiclass": 1, "regression": 2}
 OPTIMIZERS = {"adam": 0, "sgd": 1}
 PENALTY_OPS = {"l1": 0, "l2": 1}
 AFTER_OPS = {"soft_threshold": 0, "max_norm": 1, "unit_norm": 2, "non_neg": 3}
+AFTER_OPS_SOFT_THRESHOLD = AFTER_OPS["soft_threshold"]
 STATS = ("weight_l1", "weight_l2", "exact_zero_fraction", "near_zero_fraction", "min_abs_weight")
 """The weight statistics :func:`weight_stats` computes, in its columns' order (those of :mod:`reglab.engine.weight_stats`)."""
 
@@ -72,113 +67,41 @@ def _activation_grad(grad: float, out: float, act: int) -> float:
     return grad * out * (ONE - out)
 
 
-@njit(cache=True, fastmath=PRODUCTS)
-def _products(A, B, rows, cols, depth, out):
-    """``out[r, c] = sum_t A[r, t] * B[c, t]`` for ``r < rows``, ``c < cols``: every sum runs along the rows'
-    contiguous axis, four rows of ``A`` at a time (each ``B[c, t]`` read once for the four)."""
-    r = 0
-    while r + 4 <= rows:
-        a0, a1, a2, a3 = A[r], A[r + 1], A[r + 2], A[r + 3]
-        for c in range(cols):
-            Bc = B[c]
-            s0 = s1 = s2 = s3 = ZERO
-            for t in range(depth):
-                b = Bc[t]
-                s0 += a0[t] * b
-                s1 += a1[t] * b
-                s2 += a2[t] * b
-                s3 += a3[t] * b
-            out[r, c] = s0
-            out[r + 1, c] = s1
-            out[r + 2, c] = s2
-            out[r + 3, c] = s3
-        r += 4
-    while r < rows:
-        ar = A[r]
-        for c in range(cols):
-            Bc = B[c]
-            s0 = ZERO
-            for t in range(depth):
-                s0 += ar[t] * Bc[t]
-            out[r, c] = s0
-        r += 1
-
-
-@njit(cache=True, fastmath=PRODUCTS)
-def _axpy_products(A, B, rows, cols, depth, out):
-    """``out[r, c] = sum_t A[r, t] * B[t, c]``: rows of ``B`` added along their contiguous axis (for short sums)."""
-    for r in range(rows):
-        o, ar = out[r], A[r]
-        for c in range(cols):
-            o[c] = ZERO
-        for t in range(depth):
-            a, Bt = ar[t], B[t]
-            for c in range(cols):
-                o[c] += a * Bt[c]
+@njit(cache=True, inline="always")
+def _view(buffer, start, rows, cols):
+    """``buffer[start : start + rows * cols]`` as a C-contiguous ``rows x cols`` matrix (for BLAS: no copy)."""
+    return buffer[start : start + rows * cols].reshape((rows, cols))
 
 
 @njit(cache=True)
-def _transpose(A, rows, cols, out):
-    """``out[c, r] = A[r, c]`` for ``r < rows``, ``c < cols``."""
-    for r in range(rows):
-        for c in range(cols):
-            out[c, r] = A[r, c]
-
-
-@njit(cache=True)
-def _matmul(A, B, rows, depth, cols, out, scratch):
-    """``out[:rows, :cols] = A[:rows, :depth] @ B`` (``B`` is ``[depth, cols]``), in the faster form for the sizes:
-    sums along rows (:func:`_products`, ``B`` transposed into ``scratch``) when they are long, else :func:`_axpy_products`."""
-    if depth >= SHORT:
-        _transpose(B, depth, cols, scratch)
-        _products(A, scratch, rows, cols, depth, out)
-    else:
-        _axpy_products(A, B, rows, cols, depth, out)
-
-
-@njit(cache=True)
-def _matmul_t(A, B, rows, depth, cols, out, scratch):
-    """``out[:rows, :cols] = A[:rows, :depth] @ B^T`` (``B`` is ``[cols, depth]``), in the faster form for the sizes."""
-    if depth >= SHORT:
-        _products(A, B, rows, cols, depth, out)
-    else:
-        _transpose(B, cols, depth, scratch)
-        _axpy_products(A, scratch, rows, cols, depth, out)
-
-
-@njit(cache=True)
-def _dense(h, W, bias, rows, z, WT):
-    """``z[r] = h[r, :fan_in] @ W + bias`` for the first ``rows`` rows (``WT``: scratch)."""
-    fan_in, fan_out = W.shape
-    _matmul(h, W, rows, fan_in, fan_out, z, WT)
-    for r in range(rows):
-        for j in range(fan_out):
+def _dense(h, W, bias, z):
+    """``z = h @ W + bias`` (one ``sgemm``)."""
+    np.dot(h, W, z)
+    for r in range(z.shape[0]):
+        for j in range(z.shape[1]):
             z[r, j] += bias[j]
 
 
 @njit(cache=True)
-def _forward(theta, sizes, woff, boff, h, rows, act, z):
-    """Evaluation-mode logits (no perturbation) of ``rows`` rows of ``h`` into ``z``, for one model's ``theta``."""
+def _forward(theta, sizes, woff, boff, h, act, z, scratch):
+    """Evaluation-mode logits (no perturbation) of the rows of ``h`` into ``z``, for one model's ``theta``
+    (``scratch``: at least ``2 x rows x width`` floats)."""
     layers = sizes.shape[0] - 1
-    width = sizes.max()
-    a = np.empty((rows, width), dtype=F32)
-    b = np.empty((rows, width), dtype=F32)
-    WT = np.empty((width, width), dtype=F32)
-    for r in range(rows):
-        for i in range(sizes[0]):
-            a[r, i] = h[r, i]
+    rows = h.shape[0]
+    half = scratch.shape[0] // 2
+    source = 0
+    x = h
     for l in range(layers):
         fan_in, fan_out = sizes[l], sizes[l + 1]
-        W = theta[woff[l] : woff[l] + fan_in * fan_out].reshape((fan_in, fan_out))
-        _dense(a, W, theta[boff[l] : boff[l] + fan_out], rows, b, WT)
+        W = _view(theta, woff[l], fan_in, fan_out)
+        out = z if l == layers - 1 else _view(scratch, half - source, rows, fan_out)
+        _dense(x, W, theta[boff[l] : boff[l] + fan_out], out)
         if l < layers - 1:
             for r in range(rows):
                 for j in range(fan_out):
-                    b[r, j] = _activate(b[r, j], act)
-        a, b = b, a
-    for r in range(rows):
-        for j in range(sizes[layers]):
-            z[r, j] = a[r, j]
+                    out[r, j] = _activate(out[r, j], act)
+        x = out
+        source = half - source
 
 
 @njit(cache=True)
@@ -222,14 +145,11 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
     offsets = np.zeros(layers + 1, dtype=np.int64)  # column offsets of each position in the perturbation buffers
     for l in range(layers):
         offsets[l + 1] = offsets[l] + sizes[l]
-    h = np.empty((layers, batch, width), dtype=F32)  # each layer's (perturbed) input
-    out = np.empty((layers, batch, width), dtype=F32)  # each hidden activation before its perturbations
-    z = np.empty((batch, width), dtype=F32)
-    d = np.empty((batch, width), dtype=F32)
-    down = np.empty((batch, width), dtype=F32)
-    WT = np.empty((width, width), dtype=F32)
-    hT = np.empty((width, batch), dtype=F32)
-    dT = np.empty((width, batch), dtype=F32)
+    H = np.empty(batch * offsets[layers], dtype=F32)  # each layer's (perturbed) input, at batch * offsets[l]
+    A = np.empty(batch * offsets[layers], dtype=F32)  # each hidden activation before its perturbations
+    Z = np.empty(batch * width, dtype=F32)
+    D = np.empty(batch * width, dtype=F32)
+    DOWN = np.empty(batch * width, dtype=F32)
     g = np.empty(n_params, dtype=F32)
     step_size = np.empty(n_params, dtype=F32)
     w, mk, vk = theta[k], m[k], v[k]
@@ -238,46 +158,55 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
     t = t0
     n_pieces = scale_of.shape[0]
     labels = np.empty(batch, dtype=F32)
+    prox = False
+    for q in range(after_op.shape[0]):
+        prox = prox or after_op[q] == AFTER_OPS_SOFT_THRESHOLD
     for begin in range(0, n, batch):
         rows = min(batch, n - begin)
         # forward
+        x = _view(H, 0, rows, sizes[0])
         for r in range(rows):
             row = order[k, begin + r]
             labels[r] = y[row]
             for i in range(sizes[0]):
-                h[0, r, i] = X[row, i]
+                x[r, i] = X[row, i]
         for l in range(layers + 1):
+            h = _view(H, batch * offsets[l], rows, sizes[l]) if l < layers else x
             if l > 0:
                 fan_in, fan_out = sizes[l - 1], sizes[l]
-                W = w[woff[l - 1] : woff[l - 1] + fan_in * fan_out].reshape((fan_in, fan_out))
-                _dense(h[l - 1], W, w[boff[l - 1] : boff[l - 1] + fan_out], rows, z, WT)
+                z = _view(Z, 0, rows, fan_out)
+                _dense(_view(H, batch * offsets[l - 1], rows, fan_in), _view(w, woff[l - 1], fan_in, fan_out),
+                       w[boff[l - 1] : boff[l - 1] + fan_out], z)
                 if l == layers:
                     break
+                a = _view(A, batch * offsets[l], rows, fan_out)
                 for r in range(rows):
                     for j in range(fan_out):
-                        a = _activate(z[r, j], act)
-                        out[l, r, j] = a
-                        h[l, r, j] = a
+                        value = _activate(z[r, j], act)
+                        a[r, j] = value
+                        h[r, j] = value
             c0 = offsets[l]
             for p in range(n_pieces):  # the perturbations of position l, piece by piece
                 if scale_of[p, l] >= 0:
                     s = scales[scale_of[p, l], k]
                     for r in range(rows):
                         for j in range(sizes[l]):
-                            h[l, r, j] *= s[begin + r, c0 + j]
+                            h[r, j] *= s[begin + r, c0 + j]
                 if shift_of[p, l] >= 0:
                     s = shifts[shift_of[p, l], k]
                     for r in range(rows):
                         for j in range(sizes[l]):
-                            h[l, r, j] += s[begin + r, c0 + j]
-        loss = _output_grad(z, labels, rows, sizes[layers], task, d)
+                            h[r, j] += s[begin + r, c0 + j]
+        d = _view(D, 0, rows, sizes[layers])
+        loss = _output_grad(_view(Z, 0, rows, sizes[layers]), labels, rows, sizes[layers], task, d)
         running += F32(F32(loss / rows) * F32(rows))
         # backward
         for l in range(layers - 1, -1, -1):
             fan_in, fan_out = sizes[l], sizes[l + 1]
             w0, b0 = woff[l], boff[l]
-            _transpose(h[l], rows, fan_in, hT)  # dW = h^T d, db = sum_rows d
-            _matmul(hT, d, fan_in, rows, fan_out, g[w0 : w0 + fan_in * fan_out].reshape((fan_in, fan_out)), dT)
+            d = _view(D, 0, rows, fan_out)
+            h = _view(H, batch * offsets[l], rows, fan_in)
+            np.dot(h.T, d, _view(g, w0, fan_in, fan_out))  # dW = h^T d, db = sum_rows d
             for j in range(fan_out):
                 g[b0 + j] = ZERO
             for r in range(rows):
@@ -285,7 +214,8 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
                     g[b0 + j] += d[r, j]
             if l == 0:
                 break
-            _matmul_t(d, w[w0 : w0 + fan_in * fan_out].reshape((fan_in, fan_out)), rows, fan_out, fan_in, down, WT)
+            down = _view(DOWN, 0, rows, fan_in)
+            np.dot(d, _view(w, w0, fan_in, fan_out).T, down)
             c0 = offsets[l]
             for p in range(n_pieces):
                 if scale_of[p, l] >= 0:
@@ -293,9 +223,11 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
                     for r in range(rows):
                         for i in range(fan_in):
                             down[r, i] *= s[begin + r, c0 + i]
+            a = _view(A, batch * offsets[l], rows, fan_in)
+            d = _view(D, 0, rows, fan_in)
             for r in range(rows):
                 for i in range(fan_in):
-                    d[r, i] = _activation_grad(down[r, i], out[l, r, i], act)
+                    d[r, i] = _activation_grad(down[r, i], a[r, i], act)
         # penalties' gradients
         for q in range(pen_op.shape[0]):
             for l in range(layers):
@@ -316,23 +248,27 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
             for l in range(layers):
                 for e in range(woff[l], woff[l] + sizes[l] * sizes[l + 1]):
                     w[e] *= factor
-        # the optimizer step; ``step_size``: the step per unit of gradient (for prox)
+        # the optimizer step (one loop per update, each vectorized); ``step_size``: the step per unit of gradient
         t += 1
         if opt == 0:
             bias1 = F32(1.0 / (1.0 - BETA1**t))
             root2 = F32(math.sqrt(1.0 - BETA2**t))
             for e in range(n_params):
-                grad = g[e]
-                mk[e] = mk[e] + F32(1.0 - BETA1) * (grad - mk[e])
-                vk[e] = vk[e] * F32(BETA2) + F32(1.0 - BETA2) * grad * grad
-                denominator = np.sqrt(vk[e]) / root2 + EPS
-                w[e] += -(bias1 * mk[e] / denominator) * rate
-                step_size[e] = rate / denominator
+                mk[e] = mk[e] + F32(1.0 - BETA1) * (g[e] - mk[e])
+            for e in range(n_params):
+                vk[e] = vk[e] * F32(BETA2) + F32(1.0 - BETA2) * g[e] * g[e]
+            for e in range(n_params):  # Adam's denominator, then (for prox) the step per unit of gradient
+                step_size[e] = np.sqrt(vk[e]) / root2 + EPS
+            for e in range(n_params):
+                w[e] += -(bias1 * mk[e] / step_size[e]) * rate
+            if prox:
+                for e in range(n_params):
+                    step_size[e] = rate / step_size[e]
         else:
             for e in range(n_params):
                 mk[e] = mk[e] * momentum[k] + g[e]
                 w[e] -= rate * mk[e]
-                step_size[e] = rate
+            step_size[:] = rate
         # after-update rules, in the pieces' order (weights only)
         for q in range(after_op.shape[0]):
             c = after_c[q, k]
@@ -424,10 +360,16 @@ def train_epoch(theta, m, v, sizes, woff, boff, X, y, order, batch, lr, momentum
 
 @njit(cache=True)
 def _evaluate_model(k, theta, sizes, woff, boff, X_eval, act, logits, pen_op, pen_w, pen_b, penalty, stats):
+    """Model ``k``'s logits on ``X_eval`` (in chunks of rows), penalty and weight statistics."""
     chunk = 256
-    for start in range(0, X_eval.shape[0], chunk):
-        rows = min(chunk, X_eval.shape[0] - start)
-        _forward(theta[k], sizes, woff, boff, X_eval[start : start + rows], rows, act, logits[k, start : start + rows])
+    n, n_in, n_out = X_eval.shape[0], X_eval.shape[1], logits.shape[2]
+    rows_in = X_eval.reshape(n * n_in)
+    rows_out = logits[k].reshape(n * n_out)
+    scratch = np.empty(2 * chunk * sizes.max(), dtype=F32)
+    for start in range(0, n, chunk):
+        rows = min(chunk, n - start)
+        _forward(theta[k], sizes, woff, boff, _view(rows_in, start * n_in, rows, n_in), act,
+                 _view(rows_out, start * n_out, rows, n_out), scratch)
     penalty[k] = _penalty_and_stats(theta[k], sizes, woff, boff, pen_op, pen_w, pen_b, k, stats[k])
 
 
