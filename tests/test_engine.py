@@ -296,3 +296,15 @@ def test_adam_shared_rate_and_per_model_rates_give_the_same_update():
         torch.testing.assert_close(after_mixed[0], after_shared[0], rtol=0, atol=1e-7)
         assert torch.equal(after_mixed[0], after_shared[0])
         assert torch.equal(after_mixed[1], start[1])  # rate 0 leaves the model as it was
+
+
+@pytest.mark.parametrize("fast", ["0", "1"], ids=["batched path", "compiled path"])
+def test_the_bias_batch_norm_cancels_gets_no_data_gradient_on_either_path(moons, monkeypatch, fast):
+    """Batch norm subtracts the minibatch mean, so a constant added before it changes nothing: the hidden biases'
+    data gradient is exactly 0 and they stay at 0 (rather than moving by Adam's normalized rounding noise)."""
+    monkeypatch.setenv("REGLAB_FAST", fast)
+    (run,) = reglab.train(moons, _small(["batchnorm=true,l2=1e-3,penalize_bias=true"], epochs=4), seeds=[0], progress=False)
+    *hidden, output = run.members[0]["biases"]
+    assert all(np.all(np.asarray(b) == 0) for b in hidden)
+    assert np.any(np.asarray(output) != 0)
+    assert np.any(np.asarray(run.members[0]["bn_shift"][0]) != 0)

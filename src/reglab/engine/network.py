@@ -19,7 +19,10 @@ Batch normalization follows PyTorch's ``BatchNorm1d`` exactly: in training
 ``(h - mean_B) / sqrt(var_B + eps) * gamma + beta`` with the biased batch
 variance, and running estimates ``r <- (1 - m) r + m * stat`` with the
 unbiased variance, ``m = 0.1``, ``eps = 1e-5``; in evaluation the running
-estimates are used.
+estimates are used.  The bias of a layer that batch norm follows is cancelled
+by it (``mean_B`` absorbs any constant), so its data gradient is exactly 0:
+it takes no part in the pass (as Keras advises, ``use_bias=False``) and stays
+at its initial 0, instead of moving by Adam's normalized rounding noise.
 """
 
 from __future__ import annotations
@@ -148,9 +151,9 @@ class StackedMLP:
         for l, (w, b) in enumerate(zip(self.weights if weights is None else weights, self.biases)):
             if saved is not None:
                 saved.append(h)
-            h = affine(h, w, b)
             if l == last:
-                return h
+                return affine(h, w, b)
+            h = torch.bmm(h, w) if self.arch.batchnorm else affine(h, w, b)
             if self.arch.batchnorm:
                 h = self._batchnorm(h, l, training)
             h = act(h)
@@ -185,6 +188,11 @@ class StackedMLP:
     def tensors(self) -> list[Tensor]:
         """Parameters then buffers, in a fixed order (for snapshots and restores)."""
         return [*self.parameters(), *self.buffers()]
+
+
+def running_momentum(active: Tensor, members: int) -> Tensor:
+    """Each model's batch-norm running-statistics momentum ``[K]``: :data:`BN_MOMENTUM` while its run is active, else 0."""
+    return BN_MOMENTUM * active.repeat_interleave(members).float()
 
 
 def affine(h: Tensor, w: Tensor, b: Tensor) -> Tensor:

@@ -37,7 +37,7 @@ from reglab.engine.compiled import FastPath
 from reglab.engine.checkpoint import GroupCheckpoint
 from reglab.engine.convnet import StackedCNN
 from reglab.engine.evaluation import Split, epoch_logs, final_metrics
-from reglab.engine.network import BN_MOMENTUM, Architecture, StackedMLP
+from reglab.engine.network import Architecture, StackedMLP, running_momentum
 from reglab.engine.objective import training_loss
 from reglab.engine.optimizers import make_optimizer
 from reglab.engine.outcome import RunOutcome, run_outcome, tracked_best_epochs
@@ -197,7 +197,7 @@ def train_epoch(state: TrainingState, setup: GroupSetup) -> Tensor:
     """
     group, net, train = setup.group, state.net, setup.splits["train"]
     lr = epoch_rates(state, setup)
-    net.bn_momentum = (BN_MOMENTUM * state.active.repeat_interleave(group.members).float()).view(-1, 1, 1)
+    net.bn_momentum = running_momentum(state.active, group.members).view(-1, 1, 1)
     n = train.X.shape[0]
     order = epoch_orders(group.slots, state.order_streams, n)
     X_epoch, y_epoch = train.X[order], train.y[order]
@@ -327,7 +327,9 @@ def _autograd_step(
     """Data loss per model ``[K]`` and the gradients of (data loss + penalties) by autograd."""
     data_loss = training_loss(net.forward(xb, training=True, perturb=perturb, reweigh=reweigh), yb, task)
     objective = data_loss + total_penalty(net, regularizers)
-    return data_loss, list(torch.autograd.grad(objective.sum(), net.parameters()))
+    # materialized zeros for what no term uses (the biases that batch norm cancels, when not penalized)
+    return data_loss, list(torch.autograd.grad(objective.sum(), net.parameters(), allow_unused=True,
+                                               materialize_grads=True))
 
 
 def make_network(

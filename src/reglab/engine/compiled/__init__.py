@@ -15,14 +15,14 @@ Each model is computed alone, so its numbers are bit for bit the same whether
 it trains alone or beside others (stopping, diverging or not); they equal the
 current path's to float rounding (``tests/test_compiled.py``).
 
-Covered: a plain :class:`~reglab.engine.network.StackedMLP` without batch
-norm, activation ``relu``, ``tanh`` or ``sigmoid``, any task, Adam/AdamW or
+Covered: a plain :class:`~reglab.engine.network.StackedMLP`, with or
+without batch norm, activation ``relu``, ``tanh`` or ``sigmoid``, any task, Adam/AdamW or
 SGD with momentum, and pieces whose every hook is described by
 :meth:`~reglab.pieces.interface.Regularizer.compiled` (L1, L2, elastic net,
 penalized biases, weight decay, prox, max-norm, unit-norm, non-negativity,
 dropout, Gaussian noise, and their schedules).  Callbacks (early stopping,
 pruning) act on the logs and are covered whatever they are.  Not covered (the
-current path trains them): batch norm, other activations, DropConnect,
+current path trains them): other activations, DropConnect,
 convolutions, and any group when numba cannot be imported.
 
 ``REGLAB_FAST=0`` in the environment turns the fast path off.  Threads:
@@ -42,7 +42,7 @@ from torch import Tensor
 
 from reglab.engine.compiled.draws import epoch_draws
 from reglab.engine.evaluation import Split
-from reglab.engine.network import StackedMLP
+from reglab.engine.network import StackedMLP, running_momentum
 from reglab.engine.optimizers import BatchedAdam, BatchedSGD
 from reglab.engine.streams import epoch_orders
 from reglab.pieces.interface import COMPILED_RULES, Compiled, Regularizer, acts_on_weights, perturbs
@@ -146,6 +146,24 @@ def _rules(pieces: list[Regularizer], layers: int, models: int, ops) -> _Rules |
     )
 
 
+def _layout(net: StackedMLP) -> tuple[np.ndarray, ...]:
+    """Where each tensor starts in a model's packed rows, for the kernels.
+
+    ``(sizes, woff, boff, goff, soff, moff, voff)``: the layer widths; in the
+    parameters (:meth:`StackedMLP.parameters` order) the weight matrices,
+    biases, batch-norm scales and shifts; in the buffers the running means and
+    variances (the last four empty without batch norm).
+    """
+    sizes = net.arch.sizes
+    hidden = list(net.arch.hidden) if net.arch.batchnorm else []
+    parameters = [a * b for a, b in zip(sizes[:-1], sizes[1:])] + list(sizes[1:]) + hidden + hidden
+    starts = np.concatenate([[0], np.cumsum(parameters)]).astype(np.int64)
+    layers, h = len(sizes) - 1, len(hidden)
+    buffers = np.concatenate([[0], np.cumsum(hidden + hidden)]).astype(np.int64)
+    return (np.array(sizes, np.int64), starts[:layers], starts[layers : 2 * layers],
+            starts[2 * layers : 2 * layers + h], starts[2 * layers + h : 2 * layers + 2 * h], buffers[:h], buffers[h : 2 * h])
+
+
 class FastPath:
     """The compiled epochs of one group (built by :meth:`of`, used by the trainer)."""
 
@@ -154,12 +172,10 @@ class FastPath:
         self.ops, self.net, self.optimizer, self.task, self.batch, self.members = ops, net, optimizer, task, batch, members
         self.slots = slots
         self.splits = splits
-        sizes = net.arch.sizes
-        self.layers = len(sizes) - 1
-        self.sizes = np.array(sizes, np.int64)
-        counts = [a * b for a, b in zip(sizes[:-1], sizes[1:])] + list(sizes[1:])
-        starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        self.woff, self.boff = starts[: self.layers], starts[self.layers : 2 * self.layers]
+        self.layers = len(net.arch.sizes) - 1
+        self.layout = _layout(net)
+        self.sizes = self.layout[0]
+        self.batchnorm = int(net.arch.batchnorm)
         self.X = splits["train"].X.numpy()
         self.y = splits["train"].y.float().numpy()
         self.X_eval = np.ascontiguousarray(torch.cat([splits["train"].X, splits["val"].X]).numpy())
@@ -172,7 +188,7 @@ class FastPath:
            momentum: Tensor) -> FastPath | None:
         """The fast path for this group's state, or ``None`` when it does not cover the network, optimizer or pieces."""
         net, optimizer = state.net, state.optimizer
-        if type(net) is not StackedMLP or net.arch.batchnorm or not isinstance(optimizer, (BatchedAdam, BatchedSGD)):
+        if type(net) is not StackedMLP or not isinstance(optimizer, (BatchedAdam, BatchedSGD)):
             return None
         ops = load_kernels()
         if ops is None or net.arch.activation not in ops.ACTIVATIONS or task not in ops.TASKS:
@@ -183,6 +199,8 @@ class FastPath:
 
     # -- packing: the group's tensors <-> one row of parameters per model (in NumPy: one thread, no torch pool) --
     def _pack(self, tensors: list[Tensor]) -> np.ndarray:
+        if not tensors:  # no batch norm: no running estimates
+            return np.zeros((self.net.n_models, 0), np.float32)
         return np.concatenate([t.detach().numpy().reshape(self.net.n_models, -1) for t in tensors], 1)
 
     def _unpack(self, packed: np.ndarray, tensors: list[Tensor]) -> None:
@@ -210,16 +228,17 @@ class FastPath:
         draws = epoch_draws(rules.perturbing, state.streams, net.n_models, n, self.batch, list(self.sizes))
         params = net.parameters()
         first, second = self._moments()
-        theta, m, v = self._pack(params), self._pack(first), self._pack(second)
+        theta, m, v, norms = self._pack(params), self._pack(first), self._pack(second), self._pack(net.buffers())
         K = net.n_models
+        momenta = running_momentum(state.active, self.members).numpy()
         running = np.zeros(K, np.float32)
         logits = np.empty((K, self.X_eval.shape[0], int(self.sizes[-1])), np.float32)
         penalty = np.empty(K, np.float32)
         stats = np.empty((K, len(ops.STATS)), np.float32)
         adam = isinstance(self.optimizer, BatchedAdam)
-        self._call(ops.train_epoch, theta, m, v, self.sizes, self.woff, self.boff, self.X, self.y, order, self.batch,
-                            lr.float().numpy(), self.momentum, ops.OPTIMIZERS["adam" if adam else "sgd"],
-                            self.optimizer.t if adam else 0, ops.ACTIVATIONS[net.arch.activation], ops.TASKS[self.task],
+        self._call(ops.train_epoch, theta, m, v, norms, self.layout, ops.ACTIVATIONS[net.arch.activation], self.batchnorm,
+                   momenta, self.X, self.y, order, self.batch, lr.float().numpy(), self.momentum,
+                   ops.OPTIMIZERS["adam" if adam else "sgd"], self.optimizer.t if adam else 0, ops.TASKS[self.task],
                             rules.pen_op, rules.pen_w, rules.pen_b, rules.decay, rules.after_op, rules.after_c,
                             draws.scales, draws.shifts, draws.scale_of, draws.shift_of, self.X_eval, running, logits,
                             penalty, stats)
@@ -227,6 +246,7 @@ class FastPath:
         if adam:
             self.optimizer.t += steps
         self._unpack(theta, params)
+        self._unpack(norms, net.buffers())
         self._unpack(m, first)
         if adam:
             self._unpack(v, second)
@@ -246,8 +266,9 @@ class FastPath:
         logits = np.empty((K, X.shape[0], int(self.sizes[-1])), np.float32)
         penalty = np.empty(K, np.float32)
         stats = np.empty((K, len(ops.STATS)), np.float32)
-        self._call(ops.evaluate, self._pack(net.parameters()), self.sizes, self.woff, self.boff, X,
-                   ops.ACTIVATIONS[net.arch.activation], rules.pen_op, rules.pen_w, rules.pen_b, logits, penalty, stats)
+        self._call(ops.evaluate, self._pack(net.parameters()), self._pack(net.buffers()), self.layout,
+                   ops.ACTIVATIONS[net.arch.activation], self.batchnorm, X, rules.pen_op, rules.pen_w, rules.pen_b, logits,
+                   penalty, stats)
         logs = self._split_logs(logits, names)
         tests = {name: logs.pop(name) for name in list(logs) if name.startswith("test_")}
         return {**logs, **self._model_logs(penalty, stats), **tests}

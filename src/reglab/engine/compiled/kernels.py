@@ -2,7 +2,9 @@
 
 Every model's parameters are one packed row ``theta[k]``: the weight matrices
 ``W_l`` (``fan_in x fan_out``, row-major) at ``woff[l]``, then the biases
-``b_l`` at ``boff[l]``; the optimizer's moments ``m``, ``v`` (Adam) or the
+``b_l`` at ``boff[l]``, then batch norm's scales and shifts at ``goff``,
+``soff`` (its running means and variances: ``norms[k]`` at ``moff``, ``voff``;
+all offsets in ``layout``, built by :func:`reglab.engine.compiled._layout`); the optimizer's moments ``m``, ``v`` (Adam) or the
 momentum buffer ``m`` (SGD) are packed the same way.  Each model is worked on
 alone (``prange`` over models, no sum across models anywhere), so a model's
 numbers do not depend on what else is in the batch.
@@ -10,12 +12,14 @@ numbers do not depend on what else is in the batch.
 One step on minibatch rows ``order[k, begin:begin + B]`` is, for model ``k``:
 
 1. forward: ``h_0 = x``, perturbed at position 0 (the input); for each layer
-   ``z = h_l W_l + b_l``; a hidden layer gives ``a = act(z)`` then the
+   ``z = h_l W_l + b_l`` (with batch norm, a hidden layer's ``z = h_l W_l``
+   normalized: :func:`_normalize_batch`); a hidden layer gives ``a = act(z)`` then the
    perturbations of position ``l + 1``: for each perturbing piece in order,
    ``h <- h * scale + shift`` (drawn in torch beforehand, :mod:`.draws`);
 2. data loss (mean over the minibatch) and ``dL/dz`` of the output:
    ``(sigmoid(z) - y) / B``, ``(softmax(z) - onehot(y)) / B``, ``2 (z - y) / B``;
-3. backward: ``dW_l = h_l^T d``, ``db_l = sum_B d``, ``d <- act'(a) * (d W_l^T) * scale``;
+3. backward: ``dW_l = h_l^T d``, ``db_l = sum_B d``, ``d <- act'(a) * (d W_l^T) * scale``
+   (then through batch norm, :func:`_normalize_backward`);
 4. penalty gradients (:data:`PENALTY_OPS`), decoupled decay ``w <- w (1 - lr c)``,
    the optimizer step (Adam as ``torch._fused_adam_`` then scaled by the
    model's ``lr``; SGD ``buf <- mu buf + g``, ``w <- w - lr buf``), and the
@@ -38,6 +42,8 @@ F32 = np.float32
 ZERO, ONE, TWO, HALF = F32(0.0), F32(1.0), F32(2.0), F32(0.5)
 BETA1, BETA2, EPS = 0.9, 0.999, F32(1e-8)
 NORM_EPS = F32(1e-12)
+BN_EPS = F32(1e-5)
+"""Batch norm's ``eps`` (:data:`reglab.engine.network.BN_EPS`)."""
 NEAR_ZERO = F32(1e-3)
 ACTIVATIONS = {"relu": 0, "tanh": 1, "sigmoid": 2}
 TASKS = {"binary": 0, "multiclass": 1, "regression": 2}
@@ -83,9 +89,10 @@ def _dense(h, W, bias, z):
 
 
 @njit(cache=True)
-def _forward(theta, sizes, woff, boff, h, act, z, scratch):
-    """Evaluation-mode logits (no perturbation) of the rows of ``h`` into ``z``, for one model's ``theta``
-    (``scratch``: at least ``2 x rows x width`` floats)."""
+def _forward(theta, norms, layout, act, batchnorm, h, z, scratch):
+    """Evaluation-mode logits (no perturbation; batch norm with the running estimates ``norms``) of the rows of ``h``
+    into ``z``, for one model's ``theta`` (``scratch``: at least ``2 x rows x width`` floats)."""
+    sizes, woff, boff, goff, soff, moff, voff = layout
     layers = sizes.shape[0] - 1
     rows = h.shape[0]
     half = scratch.shape[0] // 2
@@ -95,13 +102,63 @@ def _forward(theta, sizes, woff, boff, h, act, z, scratch):
         fan_in, fan_out = sizes[l], sizes[l + 1]
         W = _view(theta, woff[l], fan_in, fan_out)
         out = z if l == layers - 1 else _view(scratch, half - source, rows, fan_out)
-        _dense(x, W, theta[boff[l] : boff[l] + fan_out], out)
+        if batchnorm and l < layers - 1:  # the bias that batch norm cancels takes no part
+            np.dot(x, W, out)
+        else:
+            _dense(x, W, theta[boff[l] : boff[l] + fan_out], out)
         if l < layers - 1:
+            if batchnorm:
+                gamma, beta = theta[goff[l] : goff[l] + fan_out], theta[soff[l] : soff[l] + fan_out]
+                mean, var = norms[moff[l] : moff[l] + fan_out], norms[voff[l] : voff[l] + fan_out]
+                for r in range(rows):
+                    for j in range(fan_out):
+                        out[r, j] = (out[r, j] - mean[j]) * (ONE / np.sqrt(var[j] + BN_EPS)) * gamma[j] + beta[j]
             for r in range(rows):
                 for j in range(fan_out):
                     out[r, j] = _activate(out[r, j], act)
         x = out
         source = half - source
+
+
+@njit(cache=True)
+def _normalize_batch(z, gamma, beta, xhat, inv, mean_run, var_run, momentum):
+    """Batch norm in training, in place on ``z`` ``[rows, width]``: ``z <- (z - mean_B) / sqrt(var_B + eps) * gamma
+    + beta`` (biased batch variance); keeps ``xhat`` and ``inv = 1 / sqrt(var_B + eps)`` for the backward pass and
+    moves the running estimates ``r <- r + momentum (stat - r)`` (the unbiased variance)."""
+    rows, width = z.shape
+    for j in range(width):
+        total = ZERO
+        for r in range(rows):
+            total += z[r, j]
+        mean = total / F32(rows)
+        spread = ZERO
+        for r in range(rows):
+            spread += (z[r, j] - mean) * (z[r, j] - mean)
+        var = spread / F32(rows)
+        inv[j] = ONE / np.sqrt(var + BN_EPS)
+        for r in range(rows):
+            xhat[r, j] = (z[r, j] - mean) * inv[j]
+            z[r, j] = xhat[r, j] * gamma[j] + beta[j]
+        mean_run[j] += momentum * (mean - mean_run[j])
+        var_run[j] += momentum * (var * F32(rows / max(rows - 1, 1)) - var_run[j])
+
+
+@njit(cache=True)
+def _normalize_backward(d, xhat, inv, gamma, g_gamma, g_beta):
+    """Batch norm's backward pass, in place: ``d`` from ``dL/dy`` to ``dL/dz`` with
+    ``dz = gamma inv / B (B dy - sum_B dy - xhat sum_B(dy xhat))``; ``dL/dgamma = sum_B dy xhat``, ``dL/dbeta = sum_B dy``."""
+    rows, width = d.shape
+    for j in range(width):
+        sum_dy = ZERO
+        sum_dy_xhat = ZERO
+        for r in range(rows):
+            sum_dy += d[r, j]
+            sum_dy_xhat += d[r, j] * xhat[r, j]
+        g_beta[j] = sum_dy
+        g_gamma[j] = sum_dy_xhat
+        scale = gamma[j] * inv[j] / F32(rows)
+        for r in range(rows):
+            d[r, j] = scale * (F32(rows) * d[r, j] - sum_dy - xhat[r, j] * sum_dy_xhat)
 
 
 @njit(cache=True)
@@ -135,9 +192,10 @@ def _output_grad(z, y, rows, n_out, task, d):
 
 
 @njit(cache=True)
-def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, momentum, opt, t0, act, task,
-                 pen_op, pen_w, pen_b, decay, after_op, after_c, scales, shifts, scale_of, shift_of):
+def _train_model(k, theta, m, v, norms, layout, act, batchnorm, bn_momentum, X, y, order, batch, lr, momentum, opt, t0,
+                 task, pen_op, pen_w, pen_b, decay, after_op, after_c, scales, shifts, scale_of, shift_of):
     """Every minibatch step of one epoch for model ``k``; returns the sum over steps of (mean loss × rows), float32."""
+    sizes, woff, boff, goff, soff, moff, voff = layout
     layers = sizes.shape[0] - 1
     n = X.shape[0]
     n_params = theta.shape[1]
@@ -147,12 +205,14 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
         offsets[l + 1] = offsets[l] + sizes[l]
     H = np.empty(batch * offsets[layers], dtype=F32)  # each layer's (perturbed) input, at batch * offsets[l]
     A = np.empty(batch * offsets[layers], dtype=F32)  # each hidden activation before its perturbations
+    XHAT = np.empty(batch * offsets[layers], dtype=F32)  # batch norm's normalized pre-activations
+    INV = np.empty(offsets[layers], dtype=F32)  # and its 1 / sqrt(var_B + eps)
     Z = np.empty(batch * width, dtype=F32)
     D = np.empty(batch * width, dtype=F32)
     DOWN = np.empty(batch * width, dtype=F32)
     g = np.empty(n_params, dtype=F32)
     step_size = np.empty(n_params, dtype=F32)
-    w, mk, vk = theta[k], m[k], v[k]
+    w, mk, vk, running_k = theta[k], m[k], v[k], norms[k]
     rate = lr[k]
     running = ZERO
     t = t0
@@ -175,10 +235,19 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
             if l > 0:
                 fan_in, fan_out = sizes[l - 1], sizes[l]
                 z = _view(Z, 0, rows, fan_out)
-                _dense(_view(H, batch * offsets[l - 1], rows, fan_in), _view(w, woff[l - 1], fan_in, fan_out),
-                       w[boff[l - 1] : boff[l - 1] + fan_out], z)
+                h_in, W = _view(H, batch * offsets[l - 1], rows, fan_in), _view(w, woff[l - 1], fan_in, fan_out)
+                if batchnorm and l < layers:  # the bias that batch norm cancels takes no part
+                    np.dot(h_in, W, z)
+                else:
+                    _dense(h_in, W, w[boff[l - 1] : boff[l - 1] + fan_out], z)
                 if l == layers:
                     break
+                if batchnorm:
+                    g0, s0 = goff[l - 1], soff[l - 1]
+                    _normalize_batch(z, w[g0 : g0 + fan_out], w[s0 : s0 + fan_out],
+                                     _view(XHAT, batch * offsets[l], rows, fan_out), INV[offsets[l] : offsets[l] + fan_out],
+                                     running_k[moff[l - 1] : moff[l - 1] + fan_out],
+                                     running_k[voff[l - 1] : voff[l - 1] + fan_out], bn_momentum[k])
                 a = _view(A, batch * offsets[l], rows, fan_out)
                 for r in range(rows):
                     for j in range(fan_out):
@@ -209,9 +278,10 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
             np.dot(h.T, d, _view(g, w0, fan_in, fan_out))  # dW = h^T d, db = sum_rows d
             for j in range(fan_out):
                 g[b0 + j] = ZERO
-            for r in range(rows):
-                for j in range(fan_out):
-                    g[b0 + j] += d[r, j]
+            if not (batchnorm and l < layers - 1):  # a bias that batch norm cancels takes no part (data gradient 0)
+                for r in range(rows):
+                    for j in range(fan_out):
+                        g[b0 + j] += d[r, j]
             if l == 0:
                 break
             down = _view(DOWN, 0, rows, fan_in)
@@ -228,6 +298,10 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
             for r in range(rows):
                 for i in range(fan_in):
                     d[r, i] = _activation_grad(down[r, i], a[r, i], act)
+            if batchnorm:
+                g0, s0 = goff[l - 1], soff[l - 1]
+                _normalize_backward(d, _view(XHAT, batch * offsets[l], rows, fan_in), INV[offsets[l] : offsets[l] + fan_in],
+                                    w[g0 : g0 + fan_in], g[g0 : g0 + fan_in], g[s0 : s0 + fan_in])
         # penalties' gradients
         for q in range(pen_op.shape[0]):
             for l in range(layers):
@@ -290,13 +364,13 @@ def _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, mome
                         s = 0.0
                         for i in range(fan_in):
                             s += w[w0 + i * fan_out + j] ** 2
-                        norm = max(F32(math.sqrt(s)), NORM_EPS)
-                        factor = min(c / norm, ONE)
+                        length = max(F32(math.sqrt(s)), NORM_EPS)
+                        factor = min(c / length, ONE)
                         for i in range(fan_in):
                             if op == 1:
                                 w[w0 + i * fan_out + j] *= factor
                             else:
-                                w[w0 + i * fan_out + j] /= norm
+                                w[w0 + i * fan_out + j] /= length
     return running
 
 
@@ -343,7 +417,7 @@ def _penalty_and_stats(w, sizes, woff, boff, pen_op, pen_w, pen_b, k, stats):
 
 
 @njit(parallel=True, cache=True)
-def train_epoch(theta, m, v, sizes, woff, boff, X, y, order, batch, lr, momentum, opt, t0, act, task,
+def train_epoch(theta, m, v, norms, layout, act, batchnorm, bn_momentum, X, y, order, batch, lr, momentum, opt, t0, task,
                 pen_op, pen_w, pen_b, decay, after_op, after_c, scales, shifts, scale_of, shift_of,
                 X_eval, running, logits, penalty, stats):
     """One epoch of every model (``prange`` over models), then each model's evaluation logits on ``X_eval``.
@@ -352,32 +426,33 @@ def train_epoch(theta, m, v, sizes, woff, boff, X, y, order, batch, lr, momentum
     (``[len(X_eval), n_outputs]``), ``penalty[k]`` and ``stats[k]`` (:data:`STATS`).
     """
     for k in prange(theta.shape[0]):
-        running[k] = _train_model(k, theta, m, v, sizes, woff, boff, X, y, order, batch, lr, momentum, opt, t0,
-                                  act, task, pen_op, pen_w, pen_b, decay, after_op, after_c, scales, shifts,
-                                  scale_of, shift_of)
-        _evaluate_model(k, theta, sizes, woff, boff, X_eval, act, logits, pen_op, pen_w, pen_b, penalty, stats)
+        running[k] = _train_model(k, theta, m, v, norms, layout, act, batchnorm, bn_momentum, X, y, order, batch, lr,
+                                  momentum, opt, t0, task, pen_op, pen_w, pen_b, decay, after_op, after_c, scales,
+                                  shifts, scale_of, shift_of)
+        _evaluate_model(k, theta, norms, layout, act, batchnorm, X_eval, logits, pen_op, pen_w, pen_b, penalty, stats)
 
 
 @njit(cache=True)
-def _evaluate_model(k, theta, sizes, woff, boff, X_eval, act, logits, pen_op, pen_w, pen_b, penalty, stats):
+def _evaluate_model(k, theta, norms, layout, act, batchnorm, X_eval, logits, pen_op, pen_w, pen_b, penalty, stats):
     """Model ``k``'s logits on ``X_eval`` (in chunks of rows), penalty and weight statistics."""
     chunk = 256
     n, n_in, n_out = X_eval.shape[0], X_eval.shape[1], logits.shape[2]
     rows_in = X_eval.reshape(n * n_in)
     rows_out = logits[k].reshape(n * n_out)
+    sizes, woff, boff = layout[0], layout[1], layout[2]
     scratch = np.empty(2 * chunk * sizes.max(), dtype=F32)
     for start in range(0, n, chunk):
         rows = min(chunk, n - start)
-        _forward(theta[k], sizes, woff, boff, _view(rows_in, start * n_in, rows, n_in), act,
+        _forward(theta[k], norms[k], layout, act, batchnorm, _view(rows_in, start * n_in, rows, n_in),
                  _view(rows_out, start * n_out, rows, n_out), scratch)
     penalty[k] = _penalty_and_stats(theta[k], sizes, woff, boff, pen_op, pen_w, pen_b, k, stats[k])
 
 
 @njit(cache=True)
-def evaluate(theta, sizes, woff, boff, X_eval, act, pen_op, pen_w, pen_b, logits, penalty, stats):
+def evaluate(theta, norms, layout, act, batchnorm, X_eval, pen_op, pen_w, pen_b, logits, penalty, stats):
     """Every model's evaluation logits on ``X_eval``, penalty and weight statistics (once per group: not parallel)."""
     for k in range(theta.shape[0]):
-        _evaluate_model(k, theta, sizes, woff, boff, X_eval, act, logits, pen_op, pen_w, pen_b, penalty, stats)
+        _evaluate_model(k, theta, norms, layout, act, batchnorm, X_eval, logits, pen_op, pen_w, pen_b, penalty, stats)
 
 
 @njit(cache=True)
