@@ -34,7 +34,7 @@ MORE = [
     "l1=1e-3,l2=1e-3", "l1=1e-2,penalize_bias=true", "l2=1e-2/0/1e-3", "optimizer=sgd,lr=0.05,prox=1e-2",
     "prox=1e-2,max_norm=0.5", "noise=0.2/0.3/0.1,dropout=0.3", "dropout=0.2/0.5", "l2=0@1,1e-2@2",
     "early_stopping=1", "weight_decay=0.1,non_neg=true", "batchnorm=true", "batchnorm=true,dropout=0.3,l2=1e-3",
-    "batchnorm=true,activation=tanh,optimizer=sgd,lr=0.05,momentum=0.9",
+    "batchnorm=true,activation=tanh,optimizer=sgd,lr=0.05,momentum=0.9", "dropout=0.3@1,0@2,0.2@3,noise=0.1",
 ]
 
 

@@ -40,7 +40,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from reglab.engine.compiled.draws import epoch_draws
+from reglab.engine.compiled.draws import Draws
 from reglab.engine.evaluation import Split
 from reglab.engine.network import StackedMLP, running_momentum
 from reglab.engine.optimizers import BatchedAdam, BatchedSGD
@@ -180,6 +180,7 @@ class FastPath:
         self.y = splits["train"].y.float().numpy()
         self.X_eval = np.ascontiguousarray(torch.cat([splits["train"].X, splits["val"].X]).numpy())
         self.momentum = momentum.float().numpy()
+        self.draws = Draws(net.n_models, self.X.shape[0], batch, list(self.sizes))
         self.threads = default_threads(net.n_models)
         self._rules: _Rules | None = None
 
@@ -225,7 +226,7 @@ class FastPath:
         rules = self._rules_in_force(state)
         n = self.X.shape[0]
         order = epoch_orders(self.slots, state.order_streams, n).numpy()
-        draws = epoch_draws(rules.perturbing, state.streams, net.n_models, n, self.batch, list(self.sizes))
+        draws = self.draws.epoch(rules.perturbing, state.streams)
         params = net.parameters()
         first, second = self._moments()
         theta, m, v, norms = self._pack(params), self._pack(first), self._pack(second), self._pack(net.buffers())
