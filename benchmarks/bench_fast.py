@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
@@ -44,11 +45,14 @@ sys.path.insert(0, str(HERE.parent))
 import bench_engine  # noqa: E402  (the reference workload's workers)
 
 N_TRAIN, N_VAL, HIDDEN = 700, 300, (64, 32)
+SHAPES = [((256, 128), 700), ((512, 256), 700), ((64, 32), 7000), ((64, 32), 70000)]
+"""Other (hidden widths, training rows) for ``--shapes``: where the fast path stops helping."""
 
 
-def flop_per_model(epochs: int) -> float:
+def flop_per_model(epochs: int, hidden: Sequence[int] = HIDDEN, n_train: int = N_TRAIN) -> float:
     """The issue's count: training steps (6 FLOPs per MAC and row) plus the evaluation of both splits (2 per MAC)."""
-    return ((6 + 2) * N_TRAIN + 2 * N_VAL) * bench_engine._macs(HIDDEN) * epochs
+    n_val = round(n_train / 0.7) - n_train
+    return ((6 + 2) * n_train + 2 * n_val) * bench_engine._macs(tuple(hidden)) * epochs
 
 
 def _worker(spec: dict) -> None:
@@ -70,17 +74,20 @@ def run_cell(spec: dict, env: dict[str, str]) -> dict | None:
     return json.loads(line[7:])
 
 
-def cells(ks: list[int], epochs: int, cores: int, fast_threads: int) -> dict[str, tuple[dict, dict]]:
-    """Every measured configuration by name: ``(spec, environment)``."""
-    base = {"n_train": N_TRAIN, "hidden": list(HIDDEN), "epochs": epochs}
+def cells(ks: list[int], epochs: int, cores: int, fast_threads: int, hidden: Sequence[int] = HIDDEN,
+          n_train: int = N_TRAIN, suffix: str = "") -> dict[str, tuple[dict, dict]]:
+    """Every measured configuration by name: ``(spec, environment)``; ``suffix`` names a non-reference shape."""
+    base = {"n_train": n_train, "hidden": list(hidden), "epochs": epochs}
     table: dict[str, tuple[dict, dict]] = {}
     for k in ks:
-        table[f"fast K={k}"] = ({**base, "kind": "reglab", "k": k, "threads": 1},
-                                {"REGLAB_FAST": "1", "REGLAB_FAST_THREADS": str(fast_threads)})
-        table[f"engine K={k}"] = ({**base, "kind": "reglab", "k": k, "threads": cores}, {"REGLAB_FAST": "0"})
-        table[f"engine 1 thread K={k}"] = ({**base, "kind": "reglab", "k": k, "threads": 1}, {"REGLAB_FAST": "0"})
-    table["PyTorch loop 1 thread"] = ({**base, "kind": "torch", "threads": 1}, {})
-    table[f"PyTorch loop {cores} threads"] = ({**base, "kind": "torch", "threads": cores}, {})
+        table[f"fast{suffix} K={k}"] = ({**base, "kind": "reglab", "k": k, "threads": 1},
+                                        {"REGLAB_FAST": "1", "REGLAB_FAST_THREADS": str(fast_threads)})
+        table[f"engine{suffix} K={k}"] = ({**base, "kind": "reglab", "k": k, "threads": cores}, {"REGLAB_FAST": "0"})
+        table[f"engine 1 thread{suffix} K={k}"] = ({**base, "kind": "reglab", "k": k, "threads": 1},
+                                                   {"REGLAB_FAST": "0"})
+    if not suffix:
+        table["PyTorch loop 1 thread"] = ({**base, "kind": "torch", "threads": 1}, {})
+        table[f"PyTorch loop {cores} threads"] = ({**base, "kind": "torch", "threads": cores}, {})
     return table
 
 
@@ -96,15 +103,17 @@ def measure_rounds(table: dict[str, tuple[dict, dict]], rounds: int) -> dict[str
     return results
 
 
-def summary(results: dict[str, list[dict]], epochs: int) -> dict[str, dict]:
+def summary(results: dict[str, list[dict]], table: dict[str, tuple[dict, dict]]) -> dict[str, dict]:
     out = {}
     for name, found in results.items():
         if not found:
             continue
+        spec = table[name][0]
         seconds = statistics.median(r["seconds"] for r in found)
         models = found[0]["models"]
+        flop = flop_per_model(spec["epochs"], spec.get("hidden", HIDDEN), spec.get("n_train", N_TRAIN))
         out[name] = {"seconds": seconds, "all": sorted(r["seconds"] for r in found), "models": models,
-                     "s_per_model": seconds / models, "gflops": flop_per_model(epochs) * models / seconds / 1e9,
+                     "s_per_model": seconds / models, "gflops": flop * models / seconds / 1e9,
                      "val_acc": statistics.mean(r["val_acc"] for r in found)}
     return out
 
@@ -147,6 +156,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="K = 1 and 32, 20 epochs, 1 round, no command timings")
     parser.add_argument("--epochs", type=int, default=None, help="epochs per cell (default 100; 20 with --quick)")
     parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds (default 3; 1 with --quick)")
+    parser.add_argument("--shapes", action="store_true", help="also K=32 at the widths and rows of SHAPES")
     parser.add_argument("--fast-threads", type=int, default=None, help="numba threads of the fast path (default: cores)")
     parser.add_argument("--json", type=Path, default=None, help="write every figure to this JSON file")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -163,14 +173,17 @@ def main() -> None:
           f"{flop_per_model(epochs) / 1e9:.3f} GFLOP per model; the machine may be shared: see the load averages.")
     print(f"load average before: {os.getloadavg()}")
     matmul = run_cell({"kind": "matmul", "threads": cores}, {})
-    table = summary(measure_rounds(cells(ks, epochs, cores, fast_threads), rounds), epochs)
+    measured = cells(ks, epochs, cores, fast_threads)
+    for hidden, n_train in SHAPES if args.shapes else ():
+        measured.update(cells([32], epochs, cores, fast_threads, hidden, n_train, f" {'x'.join(map(str, hidden))}/{n_train}"))
+    table = summary(measure_rounds(measured, rounds), measured)
     hogs = start_hog(max(1, cores - 1))
     try:
         loaded_cells = {f"loaded: {name}": cell for name, cell in cells([32], epochs, cores, fast_threads).items()
                         if "PyTorch" not in name}
         loaded_cells["loaded: fast 1 thread K=32"] = (loaded_cells["loaded: fast K=32"][0],
                                                       {"REGLAB_FAST": "1", "REGLAB_FAST_THREADS": "1"})
-        loaded = summary(measure_rounds(loaded_cells, rounds), epochs)
+        loaded = summary(measure_rounds(loaded_cells, rounds), loaded_cells)
     finally:
         for hog in hogs:
             hog.kill()
@@ -183,7 +196,9 @@ def main() -> None:
     loop = table.get("PyTorch loop 1 thread")
     for name, cell in {**table, **loaded}.items():
         k = name.rsplit("K=", 1)[-1] if "K=" in name else None
-        engine = table.get(f"engine K={k}") if k else None
+        shape = next((name.split(" K=")[0][len(kind):] for kind in ("fast", "engine 1 thread", "engine")
+                      if name.startswith(kind)), "")
+        engine = table.get(f"engine{shape} K={k}") if k else None
         loaded_engine = loaded.get("loaded: engine K=32") if name.startswith("loaded") else None
         reference = loaded_engine or engine
         rows.append([name, f"{cell['seconds']:.2f}", f"{cell['s_per_model']:.4f}", f"{cell['gflops']:.1f}",
