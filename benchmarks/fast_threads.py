@@ -6,7 +6,8 @@ times ``reglab.train`` and the kernel calls within it.  Rounds are
 interleaved; ``--loaded`` runs every cell again beside one CPU hog that
 this script starts and stops.  Configurations: numba's ``workqueue`` layer
 (reglab's default) and its OpenMP layer (also with ``GOMP_SPINCOUNT=20000``,
-a short spin), each on 1 and 2 threads (``REGLAB_FAST_THREADS``).
+a short spin, and with ``OMP_WAIT_POLICY=passive``, no spin), each on 1 and
+2 threads (``REGLAB_FAST_THREADS``).
 
 Usage::
 
@@ -27,6 +28,7 @@ CONFIGS = {
     "workqueue": {},
     "omp": {"NUMBA_THREADING_LAYER": "omp"},
     "omp, GOMP_SPINCOUNT=20000": {"NUMBA_THREADING_LAYER": "omp", "GOMP_SPINCOUNT": "20000"},
+    "omp, OMP_WAIT_POLICY=passive": {"NUMBA_THREADING_LAYER": "omp", "OMP_WAIT_POLICY": "passive"},
 }
 
 
