@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -353,7 +354,8 @@ def test_ctrl_c_keeps_finished_runs(tmp_path: Path) -> None:
     """A real SIGINT: the fast group is stored, the slow one is interrupted, the command says so and exits 130."""
     out = tmp_path / "out"
     process = _reglab("compare", "moons", "--n-samples", "60", "--seeds", "1", "--quiet", "--out", str(out),
-                      "--variant", "fast:hidden=4,epochs=2", "--variant", "slow:hidden=6,epochs=100000")
+                      "--variant", "fast:hidden=4,epochs=2", "--variant", "slow:hidden=6,epochs=100000",
+                      env=dict(os.environ, PYTHONFAULTHANDLER="1"))
     deadline = time.monotonic() + 120
     stored = 0
     while time.monotonic() < deadline and process.poll() is None:
@@ -367,7 +369,12 @@ def test_ctrl_c_keeps_finished_runs(tmp_path: Path) -> None:
             break
     assert stored == 1, "the fast run was never stored"
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # show where it hangs: faulthandler dumps every thread's stack on SIGABRT
+        process.send_signal(signal.SIGABRT)
+        stdout, stderr = process.communicate(timeout=30)
+        raise AssertionError(f"no exit 60 s after Ctrl-C; its threads:\n{stderr[-6000:]}") from None
     assert process.returncode == 130, stderr
     assert stderr.strip().splitlines()[-1] == f"interrupted: 1 of 2 runs kept in {out}; run the same command to resume"
     assert "Traceback" not in stderr

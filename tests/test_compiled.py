@@ -175,3 +175,18 @@ def test_without_numba_every_group_takes_the_current_path(moons, monkeypatch) ->
     assert compiled.load_kernels() is None
     (group,) = make_groups([RunSpec(Variant.parse(NET), 0, 0)], moons.n_features, moons.n_outputs)
     assert GroupSetup.of(group, dataset_splits(moons), moons.task, start(group, build_pieces(group))).fast is None
+
+
+def test_the_kernels_blas_runs_on_one_thread_and_numpys_is_left_alone(monkeypatch) -> None:
+    """The products' BLAS (scipy's OpenBLAS, which numba's ``np.dot`` calls) is limited to one thread when the
+    kernels load (the cores already each train their models); NumPy's own BLAS keeps its threads."""
+    from threadpoolctl import threadpool_info
+
+    monkeypatch.setenv("REGLAB_FAST", "1")
+    before = {info["filepath"]: info["num_threads"] for info in threadpool_info()}
+    assert compiled.load_kernels() is not None
+    after = {info["filepath"]: info["num_threads"] for info in threadpool_info()}
+    scipy_blas = [path for path in after if "scipy.libs" in path or "/scipy/" in path]
+    assert scipy_blas and all(after[path] == 1 for path in scipy_blas)
+    numpy_blas = [path for path in before if "numpy.libs" in path]
+    assert all(after[path] == before[path] for path in numpy_blas)

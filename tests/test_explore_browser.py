@@ -45,8 +45,9 @@ def test_explore_page_trains_live_in_chromium(browser, tmp_path) -> None:
         frame = "return document.querySelector('#card-0 canvas.boundary').toDataURL()"
         _until(browser, "return Number(document.getElementById('epoch-label').textContent) >= 2")
         first = browser.execute_script(frame)
-        _until(browser, "return Number(document.getElementById('epoch-label').textContent) >= 40")
-        assert browser.execute_script(frame) != first, "the decision boundary did not change between frames"
+        # later frames redraw it (polled: a fast machine may show epoch 40 before the next boundary frame)
+        changed = f"return document.querySelector('#card-0 canvas.boundary').toDataURL() !== {first!r}"
+        _until(browser, changed)
 
         # a live strength: add l2 to the baseline's card and move its slider while the job is paused (however fast
         # the machine trains, the change then lands long before the end); it takes effect at the next epoch
