@@ -190,3 +190,30 @@ def test_the_kernels_blas_runs_on_one_thread_and_numpys_is_left_alone(monkeypatc
     assert scipy_blas and all(after[path] == 1 for path in scipy_blas)
     numpy_blas = [path for path in before if "numpy.libs" in path]
     assert all(after[path] == before[path] for path in numpy_blas)
+
+
+def test_a_ctrl_c_while_the_kernels_compile_waits_for_them_and_then_interrupts() -> None:
+    """numba's compiler would swallow a KeyboardInterrupt (it lands in a ctypes callback): the first kernel call holds
+    SIGINT and SIGTERM back and hands them on when it returns."""
+    import os
+    import signal
+
+    from reglab.engine.compiled.signals import held_signals
+
+    after = []
+    with pytest.raises(KeyboardInterrupt):
+        with held_signals():
+            os.kill(os.getpid(), signal.SIGINT)
+            after.append("the block went on")  # the signal did not interrupt the compilation
+    assert after == ["the block went on"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+    terms = []
+    previous = signal.signal(signal.SIGTERM, lambda number, frame: terms.append(number))
+    try:
+        with held_signals():
+            os.kill(os.getpid(), signal.SIGTERM)
+            assert terms == []
+        assert terms == [signal.SIGTERM]
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -41,6 +41,7 @@ import torch
 from torch import Tensor
 
 from reglab.engine.compiled.draws import Draws
+from reglab.engine.compiled.signals import held_signals
 from reglab.engine.evaluation import Split
 from reglab.engine.network import StackedMLP, running_momentum
 from reglab.engine.optimizers import BatchedAdam, BatchedSGD
@@ -49,6 +50,8 @@ from reglab.pieces.interface import COMPILED_RULES, Compiled, Regularizer, acts_
 
 _LOCK = threading.Lock()
 """One kernel call at a time per process (numba's ``workqueue`` threading layer is not re-entrant across threads)."""
+_READY: set = set()
+"""The kernels already called once in this process (compiled or loaded from numba's cache)."""
 
 
 def load_kernels():
@@ -288,7 +291,12 @@ class FastPath:
         with _LOCK:
             numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
             numba.set_parallel_chunksize(1)  # models handed out one at a time: a thread slowed by load takes fewer
-            kernel(*args)
+            if kernel in _READY:
+                kernel(*args)
+                return
+            with held_signals():  # its first call compiles or loads it: a Ctrl-C there would be swallowed
+                kernel(*args)
+            _READY.add(kernel)
 
     def _split_logs(self, logits: np.ndarray, names: tuple[str, ...]) -> dict[str, Tensor]:
         """``{split}_{metric}`` per run from the logits of the splits' rows, side by side in ``names`` order."""
