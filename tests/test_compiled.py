@@ -217,3 +217,15 @@ def test_a_ctrl_c_while_the_kernels_compile_waits_for_them_and_then_interrupts()
         assert terms == [signal.SIGTERM]
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_held_sigterm_still_ends_a_worker_process_that_left_it_at_its_default() -> None:
+    """A ``--jobs`` worker keeps SIGTERM's default: when its pool stops it during a first kernel call, it ends
+    once the call returns (before, the held signal was dropped and the pool waited for the worker forever)."""
+    import subprocess
+
+    script = ("import os, signal\nfrom reglab.engine.compiled.signals import held_signals\n"
+              "signal.signal(signal.SIGTERM, signal.SIG_DFL)\nwith held_signals():\n"
+              "    os.kill(os.getpid(), signal.SIGTERM)\n    print('held', flush=True)\nprint('not ended')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == -15 and done.stdout == "held\n", (done.returncode, done.stdout, done.stderr)

@@ -12,6 +12,7 @@ there with its usual ``interrupted`` line.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -24,8 +25,9 @@ HELD = (signal.SIGINT, signal.SIGTERM)
 @contextmanager
 def held_signals() -> Iterator[None]:
     """Within the block, SIGINT and SIGTERM are recorded; on leaving it, the first one recorded goes to the handler
-    that was in place before (``KeyboardInterrupt`` for Ctrl-C).  Outside the main thread (where Python runs signal
-    handlers) it changes nothing."""
+    that was in place before: a Python handler is called (``KeyboardInterrupt`` for Ctrl-C), the default action is
+    taken again (a worker process's SIGTERM ends it), an ignored signal stays ignored.  Outside the main thread
+    (where Python runs signal handlers) it changes nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -41,8 +43,9 @@ def held_signals() -> Iterator[None]:
         for number, handler in previous.items():
             signal.signal(number, handler)
         if received:
-            handler = previous[received[0]]
+            number = received[0]
+            handler = previous[number]
             if callable(handler):
-                handler(received[0], None)
-            elif handler == signal.SIG_DFL and received[0] == signal.SIGINT:
-                raise KeyboardInterrupt
+                handler(number, None)
+            elif handler == signal.SIG_DFL:  # the default action (a worker process's SIGTERM: end it)
+                os.kill(os.getpid(), number)
