@@ -31,6 +31,7 @@ convolutions, and any group when numba cannot be imported.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from dataclasses import dataclass
@@ -70,13 +71,16 @@ def load_kernels():
     return module
 
 
+@functools.cache
 def _one_blas_thread() -> None:
     """Run the BLAS the kernels' products call (scipy's, through numba) on one thread.
 
     The kernels already give every core its own models; a BLAS that also
     spreads one small product over the cores only makes its threads wait for
     each other.  Only scipy's own copy is limited (``scipy.libs``), so NumPy's
-    and torch's threads are left as they are.
+    and torch's threads are left as they are.  Once per process (the
+    enumeration of loaded libraries takes about 1 ms; groups ask for the
+    kernels one by one).
     """
     import scipy
     import scipy.linalg.cython_blas  # noqa: F401  (loads the library numba's np.dot calls)

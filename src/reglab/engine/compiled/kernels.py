@@ -80,12 +80,14 @@ def _view(buffer, start, rows, cols):
 
 
 @njit(cache=True)
-def _dense(h, W, bias, z):
-    """``z = h @ W + bias`` (one ``sgemm``)."""
+def _dense(h, W, bias, z, biased):
+    """``z = h @ W + bias`` (one ``sgemm``); ``z = h @ W`` when not ``biased`` (the bias that batch norm cancels
+    takes no part)."""
     np.dot(h, W, z)
-    for r in range(z.shape[0]):
-        for j in range(z.shape[1]):
-            z[r, j] += bias[j]
+    if biased:
+        for r in range(z.shape[0]):
+            for j in range(z.shape[1]):
+                z[r, j] += bias[j]
 
 
 @njit(cache=True)
@@ -97,22 +99,23 @@ def _forward(theta, norms, layout, act, batchnorm, h, z, scratch):
     rows = h.shape[0]
     half = scratch.shape[0] // 2
     source = 0
+    inv = np.empty(sizes.max(), dtype=F32)  # batch norm's 1 / sqrt(var + eps), per unit
     x = h
     for l in range(layers):
         fan_in, fan_out = sizes[l], sizes[l + 1]
         W = _view(theta, woff[l], fan_in, fan_out)
         out = z if l == layers - 1 else _view(scratch, half - source, rows, fan_out)
-        if batchnorm and l < layers - 1:  # the bias that batch norm cancels takes no part
-            np.dot(x, W, out)
-        else:
-            _dense(x, W, theta[boff[l] : boff[l] + fan_out], out)
-        if l < layers - 1:
+        hidden = l < layers - 1
+        _dense(x, W, theta[boff[l] : boff[l] + fan_out], out, not (batchnorm and hidden))
+        if hidden:
             if batchnorm:
                 gamma, beta = theta[goff[l] : goff[l] + fan_out], theta[soff[l] : soff[l] + fan_out]
                 mean, var = norms[moff[l] : moff[l] + fan_out], norms[voff[l] : voff[l] + fan_out]
+                for j in range(fan_out):
+                    inv[j] = ONE / np.sqrt(var[j] + BN_EPS)
                 for r in range(rows):
                     for j in range(fan_out):
-                        out[r, j] = (out[r, j] - mean[j]) * (ONE / np.sqrt(var[j] + BN_EPS)) * gamma[j] + beta[j]
+                        out[r, j] = (out[r, j] - mean[j]) * inv[j] * gamma[j] + beta[j]
             for r in range(rows):
                 for j in range(fan_out):
                     out[r, j] = _activate(out[r, j], act)
@@ -235,11 +238,8 @@ def _train_model(k, theta, m, v, norms, layout, act, batchnorm, bn_momentum, X, 
             if l > 0:
                 fan_in, fan_out = sizes[l - 1], sizes[l]
                 z = _view(Z, 0, rows, fan_out)
-                h_in, W = _view(H, batch * offsets[l - 1], rows, fan_in), _view(w, woff[l - 1], fan_in, fan_out)
-                if batchnorm and l < layers:  # the bias that batch norm cancels takes no part
-                    np.dot(h_in, W, z)
-                else:
-                    _dense(h_in, W, w[boff[l - 1] : boff[l - 1] + fan_out], z)
+                _dense(_view(H, batch * offsets[l - 1], rows, fan_in), _view(w, woff[l - 1], fan_in, fan_out),
+                       w[boff[l - 1] : boff[l - 1] + fan_out], z, not (batchnorm and l < layers))
                 if l == layers:
                     break
                 if batchnorm:
